@@ -9,6 +9,8 @@ type FeedItem = Parser.Item & {
   'dc:creator'?: string;
   'dc:date'?: string;
   updated?: string;
+  /** Atom `<author><name>`, which rss-parser does not map to `creator`. */
+  author?: string;
   /** Google News: `<source url="publisher origin">Outlet</source>`. */
   source?: unknown;
 };
@@ -77,7 +79,7 @@ function toRawEntry(item: FeedItem, ctx: ParseContext): RawEntry | null {
   const published =
     textOf(item.pubDate) || textOf(item.isoDate) || textOf(item['dc:date']) || textOf(item.updated);
   if (published) entry.publishedAt = published;
-  const creator = textOf(item.creator) || textOf(item['dc:creator']);
+  const creator = textOf(item.creator) || textOf(item['dc:creator']) || textOf(item.author);
   entry.native = { creator: creator ?? null, categories: (item.categories ?? []).map(categoryText) };
   // Aggregated feeds name the original outlet; keep it so the publisher is not the aggregator.
   const publisher = textOf(item.source);

@@ -16,7 +16,7 @@ export function parsePipcKrPress(body: string, ctx: ParseContext): ParseResult {
     const anchor = cells.get('제목')?.find('a').first();
     const title = collapseSpace(anchor?.attr('title') || texts['제목'] || '');
     if (!anchor || !title) continue;
-    const url = absoluteUrl(anchor.attr('href'), ctx.url);
+    const url = canonicalArticleUrl(absoluteUrl(anchor.attr('href'), ctx.url));
     const nttId = url ? new URL(url).searchParams.get('nttId') : null;
     const attachments = (cells.get('첨부')?.find('[onclick*="fn_egov_downFile"]').toArray() ?? [])
       .map((link) => /fn_egov_downFile\('([^']+)','([^']*)','([^']*)'\)/.exec($(link).attr('onclick') ?? ''))
@@ -39,6 +39,14 @@ export function parsePipcKrPress(body: string, ctx: ParseContext): ParseResult {
     entries.push(entry);
   }
   return withNext(entries, $('.paging, .pagination').first().html() ?? '', ctx);
+}
+
+/** Article links carry the list's `pageIndex`; without it the same article has one URL on every page. */
+function canonicalArticleUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const canonical = new URL(url);
+  canonical.searchParams.delete('pageIndex');
+  return canonical.href;
 }
 
 function withNext(entries: RawEntry[], pager: string, ctx: ParseContext): ParseResult {
