@@ -11,7 +11,8 @@ import { absoluteUrl, collapseSpace, hasPageBudget } from './common.ts';
  * A JSON or empty body is a parse failure: the page was swapped for something else.
  */
 export function loadHtml(body: string, sourceId: string): CheerioAPI {
-  if (!/<\w/.test(body)) {
+  const start = body.trimStart();
+  if (start.startsWith('{') || start.startsWith('[') || !/<\w/.test(body)) {
     throw new BreachwireError('source.parseFailed', `${sourceId}: expected an HTML page, got no markup`);
   }
   return load(body);

@@ -26,7 +26,7 @@ export const aggregatorSources: Source[] = [
     everyMinutes: 720,
     licence: 'CC BY 4.0 (Have I Been Pwned breach data)',
     attribution: 'Data from Have I Been Pwned (haveibeenpwned.com), licensed CC BY 4.0',
-    // HIBP answers 403 to requests without a User-Agent; no API key is needed for /breaches.
+    // HIBP answers 403 without a User-Agent: the fetch layer always sends the project's. No key is needed for /breaches.
     headers: { Accept: 'application/json' },
     requiredNative: ['Name', 'AddedDate', 'PwnCount', 'DataClasses'],
     notes:
