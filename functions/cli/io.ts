@@ -1,4 +1,7 @@
-/** The streams and environment a CLI command runs with (real process streams, or in-memory ones in tests). */
+/**
+ * The streams and environment a CLI command runs with, injected so commands can be tested with
+ * in-memory streams.
+ */
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;

@@ -1,0 +1,117 @@
+/**
+ * What a document is about: an organisation's data exposed (breach), a regulator or court
+ * sanction (penalty), a law/rule/guidance about privacy or breach handling (policy), or anything
+ * else (other). Keyword families in English, Korean, Japanese, French, German, Spanish, Italian
+ * and Portuguese; the decision order is explained in docs/EXTRACTION.md.
+ */
+import type { DocContext } from './context.ts';
+import type { Evidence, Kind } from './types.ts';
+
+// Data exposed or taken. Strong cues name the data or the act of taking it.
+const BREACH_STRONG =
+  /\b(?:data ?breach(?:es)?|breach(?:ed)?|hack(?:ed|ers?)\b[^.]{0,60}\b(?:data|information|records|details|accounts|database)|(?:data|information|records|details|database|accounts|passwords|credentials)\b[^.]{0,40}\b(?:leak(?:ed|s)?|stolen|exposed|compromised|accessed|dumped|published|posted|sold|scraped|lost|taken|obtained|exfiltrated|released)|(?:leak(?:ed|s|ing)?|stole|stolen|steal(?:s|ing)?|exposed?|exposing|compromised?|dumped|scraped|exfiltrated|lost|obtained)\b[^.]{0,50}\b(?:data|information|records|details|database|accounts|passwords|credentials|email addresses|names|numbers|cards)|data (?:leak|theft|exposure|dump)|leaked|unauthori[sz]ed access|pay[- ]or[- ]leak|extortion|ransomware (?:attack|gang|group)[^.]{0,80}\b(?:data|stole|leak)|cyber[- ]?attack[^.]{0,80}\b(?:data|information|records)|security incident)\b|유출|해킹|침해 ?사고|개인정보 ?침해|漏洩|漏えい|流出|不正アクセス|fuites? de données|données (?:volées|piratées|dérobées)|piratage|cyberattaque|violation de données|datenleck|datenpanne|datendiebstahl|datenklau|hackerangriff|gehackt|filtraci[óo]n|brecha de (?:datos|seguridad)|hackeo|robo de datos|ciberataque|violazione dei dati|furto di dati|attacco informatico|vazamento de dados/i;
+// Attacks that need a data cue before they count as a breach.
+const BREACH_WEAK =
+  /\b(?:cyber[- ]?attack|cyber-?intrusion|hack(?:ed|ing)?|ransomware|malware|intrusion|incident|lost|stole|stolen|exposed|released|accessed)\b|사이버 ?공격|ランサムウェア|サイバー攻撃|cyberangriff/i;
+const DATA_CUE =
+  /\b(?:data|information|records|details|database|personal|customers?|users?|accounts|patients?|members|subscribers|employees|passwords|email addresses|numbers)\b|개인정보|個人情報|données|daten|datos|dati|dados/i;
+const DDOS = /\b(?:ddos|denial[- ]of[- ]service|knocked offline|defaced|outage)\b/i;
+
+// A sanction that happened or is announced against someone.
+const PENALTY_EVENT =
+  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on|against)?\s?[A-Z]|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty)\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
+// The same words in roundups and explainers: counts of fines, "fines up to".
+const PENALTY_ROUNDUP =
+  /\b\d+ (?:multas|fines|sanctions|amendes|bußgelder|bussgelder|sanciones|procedimientos)\b|\b(?:fines|sanctions|amendes|multas|sanciones) (?:rgpd|gdpr)\b|nivel de multas|lo que debes saber/i;
+
+// Fines that are not about privacy or data handling.
+const NON_PRIVACY =
+  /\b(?:antitrust|anti-trust|anti-competitive|anticompetitive|competition (?:law|authority|commission|watchdog|regulator)|market dominance|dominant (?:market )?position|abus(?:e|ing|ed) (?:of )?(?:its )?(?:market )?dominan|monopol|money laundering|\baml\b|sanctions evasion|cartel|price[- ]fixing|tax evasion|bribery|emissions|fair trade commission|fair trading)\b|공정거래|공정위|独占禁止|concurrence|kartell|wettbewerb|competencia/i;
+const STRONG_PRIVACY =
+  /\b(?:gdpr|rgpd|dsgvo|data protection|personal (?:data|information)|privacy|data breach|leak|pipa|hipaa|ccpa|consent|cookies?)\b|개인정보|個人情報|données personnelles|datenschutz|datos personales/i;
+const PRIVACY =
+  /\b(?:data|privacy|personal|gdpr|rgpd|dsgvo|pipa|pipl|hipaa|ccpa|coppa|breach|leak|consent|cookies?|tracking|surveillance|biometric|cyber(?:security)?|incident reporting|information security)\b|개인정보|個人情報|données|datenschutz|daten|datos|dati|dados/i;
+const CLASS_ACTION = /\bclass[- ]action\b|집단소송|集団訴訟|action de groupe|sammelklage|demanda colectiva/i;
+
+const POLICY_NOUN =
+  /\b(?:law(?! enforcement| firm)|laws|bill|bills|regulations?|rules?|rulemaking|nprm|directive|guidance|guidelines?|framework|amendments?|legislation|code of (?:practice|conduct)|standard contractual clauses|adequacy decision|executive order|ordinance|decree|statute|requirements?|obligations?|procedural regulation)\b|법안|개정안|법률|시행령|가이드라인|지침|법\b|法案|法律|改正|ガイドライン|指針|規則|報告義務|\bloi\b|projet de loi|décret|règlement|gesetz|verordnung|richtlinie|\bley\b|reglamento|proyecto de ley|decreto|directiva/i;
+const POLICY_ACT = /\bActs?\b|\bNPRM\b/;
+const POLICY_ACTION =
+  /\b(?:pass(?:ed|es)?|approv(?:ed|es|al)|adopt(?:ed|s|ion)|enact(?:ed|s)?|propos(?:ed|es|al)|publish(?:ed|es)|issu(?:ed|es)|introduc(?:ed|es)|signs?|signed|take effect|takes effect|into force|into effect|amend(?:ed|s)|finali[sz](?:ed|es)|releas(?:ed|es)|provisional agreement|deal on|vot(?:ed|es)|ratif(?:ied|ies)|unveil(?:ed|s)|codify|codif(?:ied|ies)|mandat(?:ed|es)|requires?|establish(?:es)?|posted)\b|통과|의결|시행|발의|공포|마련|成立|施行|可決|公布|adopt[ée]|vot[ée]|promulgu|verabschiedet|beschlossen|in kraft|aprob[óa]|entra en vigor/i;
+const POLICY_TOPIC =
+  /\b(?:data|privacy|personal information|gdpr|rgpd|dsgvo|cyber|incident|breach|ransom|security)\b|개인정보|個人情報|漏えい|données|datenschutz|datos/i;
+
+// Explainers, guides, roundups, reports, funding news: about the topic, not an event.
+const GENERIC_TITLE =
+  /^(?:what|why|how|should|when|where|which|who|can|will|is|are|do|does)\b|\b(?:guide|tips|explained|lessons|best practices|everything you need|complete guide|checklist|report shows|investigations report|statistics|top \d+|\d+ (?:ways|steps|things|tips|examples|lessons|biggest|largest|worst))\b|(?:^|[ :])(?:anatomía|todo lo que|cómo|qué|comment|pourquoi|quels|quelles|incontournables|überblick|welle|serie)\b|事例|対策|とは|방법|란\?|どんな|\?$/i;
+const GENERIC_STRONG =
+  /^(?:what is|what are|why|how to|how can|how do|should)\b|\b(?:guide|tips|best practices|everything you need|report shows|investigations report|so many)\b|anatomía|todo lo que|welle|事例|対策|とは/i;
+const NON_EVENT =
+  /\b(?:raises? \$|funding round|series [a-e]\b|valuation|valued at|acquisition of|acquires?|acquired|completes? acquisition|ipo\b|patch tuesday|zero-days?|vulnerabilit(?:y|ies)|cves?\b|product launch|launches)\b/i;
+
+/** Result of classification, with the sentence that decided it. */
+export interface KindResult {
+  kind: Kind;
+  evidence: Evidence | null;
+}
+
+function firstMatchEvidence(ctx: DocContext, re: RegExp): Evidence | null {
+  for (const field of [ctx.title, ctx.summary]) {
+    for (const s of field.sentences) if (re.test(s.text)) return { field: field.name, text: s.text };
+  }
+  return null;
+}
+
+/** True when a money amount that is not a cap sits in the same sentence as a sanction word. */
+function hasSanctionAmount(ctx: DocContext): boolean {
+  for (const field of [ctx.title, ctx.summary]) {
+    for (const money of field.money) {
+      if (money.capped) continue;
+      const s = field.sentences.find((x) => money.start >= x.start && money.start < x.end);
+      if (s && PENALTY_EVENT.test(s.text)) return true;
+    }
+  }
+  return false;
+}
+
+/** Classifies a prepared document. */
+export function classifyKind(ctx: DocContext): KindResult {
+  const all = ctx.all;
+  const title = ctx.title.text;
+  const genericTitle = title.length > 0 && GENERIC_TITLE.test(title);
+  const genericStrong = GENERIC_STRONG.test(title) || (title.length === 0 && GENERIC_STRONG.test(ctx.summary.text.slice(0, 200)));
+
+  const penaltyEvent = PENALTY_EVENT.test(all);
+  const roundup = PENALTY_ROUNDUP.test(all);
+  const nonPrivacy = NON_PRIVACY.test(all);
+  const privacy = PRIVACY.test(all);
+  const strongPrivacy = STRONG_PRIVACY.test(all);
+  const breachStrong = BREACH_STRONG.test(all);
+  const breachWeak = !breachStrong && BREACH_WEAK.test(all) && DATA_CUE.test(all) && !DDOS.test(all);
+  const policyNoun = (text: string): boolean => POLICY_NOUN.test(text) || POLICY_ACT.test(text);
+  const policy = policyNoun(all) && POLICY_ACTION.test(all) && POLICY_TOPIC.test(all);
+  const lede = title.length > 0 ? title : (ctx.summary.sentences[0]?.text ?? '');
+  const policyLede = policyNoun(lede) && POLICY_ACTION.test(lede) && POLICY_TOPIC.test(all);
+  const sanctionAmount = hasSanctionAmount(ctx);
+
+  if (penaltyEvent && nonPrivacy && !(strongPrivacy && !/antitrust|dominan|laundering|competition/i.test(title))) {
+    return { kind: 'other', evidence: firstMatchEvidence(ctx, NON_PRIVACY) };
+  }
+  if (policyLede && !sanctionAmount && !/\bfined\b|부과받|부과했/i.test(all)) {
+    return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
+  }
+  if (penaltyEvent && !roundup && (privacy || breachStrong) && !genericStrong) {
+    const classActionOnly = CLASS_ACTION.test(all) && !sanctionAmount && !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
+    if (!classActionOnly) return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
+  }
+  if (roundup || genericStrong) return { kind: 'other', evidence: null };
+  if (policy && !breachStrong) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
+  if (breachStrong || breachWeak) {
+    const onlyVulnerability = NON_EVENT.test(all) && !breachStrong;
+    if (!onlyVulnerability && !(genericTitle && !breachStrong)) {
+      return { kind: 'breach', evidence: firstMatchEvidence(ctx, breachStrong ? BREACH_STRONG : BREACH_WEAK) };
+    }
+  }
+  if (policy) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
+  return { kind: 'other', evidence: null };
+}
