@@ -10,6 +10,7 @@ import type { Store } from '../store/client.ts';
 import { storeNewDocuments } from '../store/documents.ts';
 import { getSourceState, type SourceState, updateSourceState } from '../store/source-state.ts';
 import { HostPacer } from './host-pacer.ts';
+import type { Pipeline } from './pipeline.ts';
 
 /** The steps of one run; a checkpoint hook between them lets tests simulate a crash. */
 export type IngestStep = 'fetched' | 'parsed' | 'documents-stored' | 'state-recorded';
@@ -22,8 +23,8 @@ export interface IngestDeps {
   pacer?: HostPacer;
   /** Runs after each step; throwing from it simulates a crash at that point. */
   checkpoint?: (step: IngestStep, sourceId: string) => void | Promise<void>;
-  /** Turns the new documents of a run into facts and events (the pure middle plus event writes). */
-  process?: (documents: Document[], source: Source) => Promise<Document[]>;
+  /** Extraction before storing and clustering after (absent: documents are stored bare). */
+  pipeline?: Pipeline;
 }
 
 export interface IngestReport {
@@ -66,6 +67,7 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
   };
   let state: SourceState | null = null;
   try {
+    await resumePending(deps, log);
     state = await getSourceState(deps.store, source.id);
     const pacer = deps.pacer ?? new HostPacer();
     const fetchPage = async (url: string, conditional: boolean): Promise<FetchResult> => {
@@ -116,7 +118,8 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
     for (const { entries, url } of pages) {
       report.entries += entries.length;
       for (const entry of entries) {
-        const document = normalizeEntry(entry, { source, pageUrl: url, fetchedAt: runAt });
+        const normalized = normalizeEntry(entry, { source, pageUrl: url, fetchedAt: runAt });
+        const document = normalized && deps.pipeline ? deps.pipeline.enrich(normalized, source) : normalized;
         if (!document) {
           report.invalid++;
           continue;
@@ -133,10 +136,10 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
       pages.flatMap((p) => p.entries),
     );
 
-    const stored = await storeNewDocuments(deps.store, documents, { pending: deps.process !== undefined });
+    const stored = await storeNewDocuments(deps.store, documents, { pending: deps.pipeline !== undefined });
     report.newDocuments = stored.length;
     await deps.checkpoint?.('documents-stored', source.id);
-    if (deps.process && stored.length > 0) await deps.process(stored, source);
+    if (deps.pipeline) await deps.pipeline.process(stored);
 
     await updateSourceState(deps.store, source.id, {
       etag: first.etag,
@@ -177,6 +180,20 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
       });
     }
     return finish(report, started, log);
+  }
+}
+
+/**
+ * Finishes documents an earlier run stored but did not cluster (a crash between steps).
+ * One Query of a sparse index, empty in steady state; a failure here never fails the source.
+ */
+async function resumePending(deps: IngestDeps, log: Log): Promise<void> {
+  if (!deps.pipeline) return;
+  try {
+    const resumed = await deps.pipeline.resume();
+    if (resumed > 0) log.info('resumed pending documents', { count: resumed });
+  } catch (error) {
+    log.warn('could not resume pending documents', { error: describeError(error) });
   }
 }
 

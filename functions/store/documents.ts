@@ -187,3 +187,19 @@ export async function listDocuments(store: Store, query: DocumentQuery): Promise
     next: result.LastEvaluatedKey ? encodeCursor(scope, result.LastEvaluatedKey) : null,
   };
 }
+
+/** Ids of documents stored but not yet clustered (a crash or a failure left them), oldest first. */
+export async function listPendingDocumentIds(store: Store, limit: number): Promise<string[]> {
+  const result = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'gsi3pk' },
+      ExpressionAttributeValues: { ':pk': documentKeys.pendingPartition() },
+      ProjectionExpression: 'id',
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map((item) => String(item['id']));
+}

@@ -6,6 +6,12 @@
  * |---------------|-------------------------|--------------------|-----------------------|------------------------|
  * | Document      | DOC#<id> / DOC          | DOC / <seen>#<id>  | DOC#SRC#<source>      | DOC#PENDING (sparse)   |
  * | SourceState   | SRC#<id> / STATE        |                    |                       |                        |
+ * | Event         | EVT#<id> / EVT          | EVT / <seen>#<id>  | EVT#KIND#<kind>       | EVT#CC#<country>       |
+ * | Outbox        | OUT#<id> / OUT          | OUT#<status> / <created>#<id> |            |                        |
+ * | Delivery      | DLV#<outbox>#<sub> / DLV|                    |                       |                        |
+ *
+ * Events also use gsi4 (EVT#ORG#<key>, by organisation), gsi5 (EVT#AFF, by affected count,
+ * sparse) and gsi6 (EVT#PEN, by penalty in EUR, sparse); documents use gsi4 by kind.
  */
 export const ENTITY = {
   document: 'Document',
@@ -49,4 +55,56 @@ export const documentKeys = {
 
 export const sourceStateKeys = {
   item: (sourceId: string): KeyAttributes => ({ pk: `SRC#${sourceId}`, sk: 'STATE' }),
+};
+
+/** Fixed-width decimal so numbers sort as strings (counts up to 10^15). */
+export function paddedNumber(value: number): string {
+  return Math.max(0, Math.min(Math.round(value), 999_999_999_999_999))
+    .toString()
+    .padStart(15, '0');
+}
+
+export const eventKeys = {
+  item: (id: string): KeyAttributes => ({ pk: `EVT#${id}`, sk: 'EVT' }),
+  byTime: (firstSeenAt: string, id: string) => ({ gsi1pk: 'EVT', gsi1sk: timeSortKey(firstSeenAt, id) }),
+  byTimePartition: () => 'EVT',
+  byKind: (kind: string, firstSeenAt: string, id: string) => ({
+    gsi2pk: `EVT#KIND#${kind}`,
+    gsi2sk: timeSortKey(firstSeenAt, id),
+  }),
+  byKindPartition: (kind: string) => `EVT#KIND#${kind}`,
+  byCountry: (country: string, firstSeenAt: string, id: string) => ({
+    gsi3pk: `EVT#CC#${country}`,
+    gsi3sk: timeSortKey(firstSeenAt, id),
+  }),
+  byCountryPartition: (country: string) => `EVT#CC#${country}`,
+  byOrganization: (orgKey: string, firstSeenAt: string, id: string) => ({
+    gsi4pk: `EVT#ORG#${orgKey}`,
+    gsi4sk: timeSortKey(firstSeenAt, id),
+  }),
+  byOrganizationPartition: (orgKey: string) => `EVT#ORG#${orgKey}`,
+  byAffected: (count: number, id: string) => ({ gsi5pk: 'EVT#AFF', gsi5sk: `${paddedNumber(count)}#${id}` }),
+  byAffectedPartition: () => 'EVT#AFF',
+  byPenalty: (amountEur: number, id: string) => ({
+    gsi6pk: 'EVT#PEN',
+    gsi6sk: `${paddedNumber(amountEur)}#${id}`,
+  }),
+  byPenaltyPartition: () => 'EVT#PEN',
+};
+
+export const outboxKeys = {
+  item: (id: string): KeyAttributes => ({ pk: `OUT#${id}`, sk: 'OUT' }),
+  /** Outbox entries by status, oldest first: the notifier drains `OUT#pending`. */
+  byStatus: (status: string, createdAt: string, id: string) => ({
+    gsi1pk: `OUT#${status}`,
+    gsi1sk: timeSortKey(createdAt, id),
+  }),
+  byStatusPartition: (status: string) => `OUT#${status}`,
+};
+
+export const deliveryKeys = {
+  item: (outboxId: string, subscription: string): KeyAttributes => ({
+    pk: `DLV#${outboxId}#${subscription}`,
+    sk: 'DLV',
+  }),
 };

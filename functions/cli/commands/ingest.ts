@@ -59,7 +59,7 @@ export async function runIngest(args: string[], io: CliIo): Promise<number> {
   try {
     const log = createStreamLog({ level: io.env['LOG_LEVEL'] ?? 'warn', stream: io.stderr });
     const pacer = new HostPacer();
-    const deps = { store: opened.store, log, pacer, process: createPipeline(opened.store, log) };
+    const deps = { store: opened.store, log, pacer, pipeline: createPipeline(opened.store, log) };
     io.stderr.write(
       `ingesting ${targets.length} source${targets.length === 1 ? '' : 's'} into the ${opened.where}\n`,
     );

@@ -99,7 +99,7 @@ async function runServer(args: string[], io: CliIo, withIngest: boolean): Promis
     io.stdout.write(`data: ${opened.where}\n`);
     if (withIngest) {
       const pacer = new HostPacer();
-      const deps = { store: opened.store, log, pacer, process: createPipeline(opened.store, log) };
+      const deps = { store: opened.store, log, pacer, pipeline: createPipeline(opened.store, log) };
       const list = withMirror(io, enabledSources());
       io.stdout.write(`ingesting ${list.length} sources now, then on their schedules\n`);
       scheduler = new Scheduler(
