@@ -20,7 +20,7 @@ const PEOPLE = new Set(
   soldiers troops nationals inhabitants owners tenants homeowners viewers listeners readers learners attendees candidates
   respondents claimants individuals' persons' customers' users' members' subscribers' patients' employees' students'
   clients' players' guests' victims' donors' account-holders
-  personnes clients utilisateurs usagers abonnés patients salariés adhérents assurés allocataires demandeurs
+  personnes français françaises clients utilisateurs usagers abonnés patients salariés adhérents assurés allocataires demandeurs
   kunden nutzer personen menschen verbraucher patienten mitglieder versicherte bürger mitarbeiter
   personas clientes usuarios pacientes afiliados ciudadanos empleados abonados
   utenti persone clienti pazienti cittadini iscritti

@@ -25,6 +25,46 @@ const ATTACKER_BEFORE = /(?:by|from|blamed|behind|accused|suspected|linked to|ti
 const BEHIND_AFTER = /^(?:'s)?\s+(?:was |is |were )?(?:behind|blamed|accused|responsible)\b/i;
 const BASED_AFTER = /^-based\b/i;
 
+const HOST_HINTS: ReadonlyArray<readonly [string, string]> = [
+  ['korea', 'KR'],
+  ['japan', 'JP'],
+  ['china', 'CN'],
+  ['india', 'IN'],
+  ['canada', 'CA'],
+  ['australia', 'AU'],
+  ['singapore', 'SG'],
+  ['taiwan', 'TW'],
+  ['france', 'FR'],
+  ['germany', 'DE'],
+  ['deutschland', 'DE'],
+  ['spain', 'ES'],
+  ['italia', 'IT'],
+];
+// Currencies tied to one country; USD and EUR are used too widely to say anything.
+const CURRENCY_COUNTRY: Record<string, string> = {
+  KRW: 'KR',
+  JPY: 'JP',
+  GBP: 'GB',
+  INR: 'IN',
+  AUD: 'AU',
+  CAD: 'CA',
+  SGD: 'SG',
+  CNY: 'CN',
+  PLN: 'PL',
+  CHF: 'CH',
+  SEK: 'SE',
+  NOK: 'NO',
+  DKK: 'DK',
+  BRL: 'BR',
+  HKD: 'HK',
+  TWD: 'TW',
+  NZD: 'NZ',
+  RON: 'RO',
+  HUF: 'HU',
+  CZK: 'CZ',
+  TRY: 'TR',
+};
+
 /** Whether a regulator mention is in a jurisdiction-specific phrase: "Data Protection Authority of Sweden". */
 export interface CountryResult {
   country: string | null;
@@ -50,7 +90,7 @@ export function findRegulators(ctx: DocContext): Array<{ regulator: Regulator; f
 }
 
 /** Weighs the country evidence of a document. */
-export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)): CountryResult {
+export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx), englishDefault = false): CountryResult {
   const score = new Map<string, number>();
   const why = new Map<string, Evidence>();
   const add = (code: string, weight: number, evidence: Evidence): void => {
@@ -88,8 +128,18 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
   }
 
   // Weak priors: the URL's country domain, the source's jurisdiction, the script.
-  const tldCountry = TLD_COUNTRY[ctx.tld] ?? (ctx.hostLabels.includes('co') && ctx.tld === 'uk' ? 'GB' : undefined);
-  if (tldCountry) add(tldCountry, 0.9, { field: 'source', text: ctx.url });
+  // The outlet's country is a weak hint about the organisation's: below the decision threshold alone.
+  const tldCountry = TLD_COUNTRY[ctx.tld];
+  if (tldCountry) add(tldCountry, 0.6, { field: 'source', text: ctx.url });
+  for (const label of ctx.hostLabels.slice(0, -1)) {
+    for (const [needle, code] of HOST_HINTS) if (label.includes(needle)) add(code, 0.6, { field: 'source', text: ctx.url });
+  }
+  for (const field of [ctx.title, ctx.summary]) {
+    for (const money of field.money.slice(0, 3)) {
+      const code = CURRENCY_COUNTRY[money.currency];
+      if (code) add(code, 0.7, { field: field.name, text: sentenceOf(field.text, money.start) });
+    }
+  }
   if (ctx.sourceCountry) add(ctx.sourceCountry, 1.2, { field: 'source', text: `source country ${ctx.sourceCountry}` });
   if (ctx.hangul) add('KR', 1, { field: 'source', text: 'Korean script' });
   if (ctx.kana) add('JP', 1, { field: 'source', text: 'Japanese script' });
@@ -105,12 +155,19 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
       bestScore = s;
     }
   }
-  if (best === null || bestScore < 0.8) return { country: null, evidence: null, authority };
+  if (best === null || bestScore < 0.8) {
+    // English-language reports that name no place at all are overwhelmingly about US organisations.
+    if (ctx.lang === 'en' && englishDefault) {
+      return { country: 'US', evidence: { field: 'source', text: 'default for English-language reports naming no place' }, authority };
+    }
+    return best !== null && bestScore >= 0.6 ? { country: best, evidence: why.get(best) ?? null, authority } : { country: null, evidence: null, authority };
+  }
   return { country: best, evidence: why.get(best) ?? null, authority };
 }
 
 function sentenceOf(text: string, at: number): string {
-  const from = Math.max(text.lastIndexOf('. ', at) + 2, 0);
+  const dot = text.lastIndexOf('. ', at);
+  const from = dot < 0 ? 0 : dot + 2;
   const toDot = text.indexOf('. ', at);
   const to = toDot < 0 ? text.length : toDot + 1;
   const s = text.slice(from, to).trim();

@@ -77,7 +77,7 @@ function extractUnsafe(input: ExtractInput): Facts {
   }
 
   const regulators = findRegulators(ctx);
-  const country = extractCountry(ctx, regulators);
+  const country = extractCountry(ctx, regulators, facts.kind === 'breach' || facts.kind === 'penalty');
   if (typeof hints.country === 'string' && /^(?:[A-Za-z]{2})$/.test(hints.country)) {
     facts.country = hints.country.toUpperCase();
     facts.evidence.country = { field: 'structured', text: `country ${facts.country}` };

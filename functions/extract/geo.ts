@@ -6,7 +6,7 @@
 
 /** ISO 3166-1 alpha-2 (or EU) -> names and adjectives, separated by "|". */
 export const COUNTRY_NAMES: Record<string, string> = {
-  KR: 'South Korea|Republic of Korea|S. Korea|=S.Korea|Korea|South Korean|South Koreans|Korean|Koreans|Corée du Sud|Corée|coréen|coréenne|Südkorea|südkoreanisch|Corea del Sur|Corea|surcoreano|surcoreana|Coreia do Sul',
+  KR: 'South Korea|Republic of Korea|S. Korea|=S.Korea|Korea|South Korean|South Koreans|Korean|Koreans|Corée du Sud|Corée|coréen|coréenne|Südkorea|südkoreanisch|Corea del Sur|Corea|surcoreano|surcoreana|Coreia do Sul|Seoul|Busan|Incheon|Pangyo|resident registration number|resident registration numbers',
   KP: 'North Korea|N. Korea|=N.Korea|North Korean|North Koreans|DPRK|Pyongyang|Corée du Nord|Nordkorea|Corea del Norte',
   JP: 'Japan|Japanese|Japon|japonais|japonaise|Japonés|japonesa|Japón|japanisch|Giappone|giapponese|Tokyo|Osaka|Yokohama|Kyoto',
   CN: 'China|Chinese|PRC|Chine|chinois|chinoise|chinesisch|chino|china|Cina|cinese|Beijing|Shanghai|Shenzhen|Guangzhou',

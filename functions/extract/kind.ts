@@ -9,7 +9,7 @@ import type { Evidence, Kind } from './types.ts';
 
 // Data exposed or taken. Strong cues name the data or the act of taking it.
 const BREACH_STRONG =
-  /\b(?:data ?breach(?:es)?|breach(?:ed)?|hack(?:ed|ers?)\b[^.]{0,60}\b(?:data|information|records|details|accounts|database)|(?:data|information|records|details|database|accounts|passwords|credentials)\b[^.]{0,40}\b(?:leak(?:ed|s)?|stolen|exposed|compromised|accessed|dumped|published|posted|sold|scraped|lost|taken|obtained|exfiltrated|released)|(?:leak(?:ed|s|ing)?|stole|stolen|steal(?:s|ing)?|exposed?|exposing|compromised?|dumped|scraped|exfiltrated|lost|obtained)\b[^.]{0,50}\b(?:data|information|records|details|database|accounts|passwords|credentials|email addresses|names|numbers|cards)|data (?:leak|theft|exposure|dump)|leaked|unauthori[sz]ed access|pay[- ]or[- ]leak|extortion|ransomware (?:attack|gang|group)[^.]{0,80}\b(?:data|stole|leak)|cyber[- ]?attack[^.]{0,80}\b(?:data|information|records)|security incident)\b|유출|해킹|침해 ?사고|개인정보 ?침해|漏洩|漏えい|流出|不正アクセス|fuites? de données|données (?:volées|piratées|dérobées)|piratage|cyberattaque|violation de données|datenleck|datenpanne|datendiebstahl|datenklau|hackerangriff|gehackt|filtraci[óo]n|brecha de (?:datos|seguridad)|hackeo|robo de datos|ciberataque|violazione dei dati|furto di dati|attacco informatico|vazamento de dados/i;
+  /\b(?:data ?breach(?:es)?|breach(?:ed)?|hack(?:ed|ers?)\b[^.]{0,60}\b(?:data|information|records|details|accounts|database)|(?:data|information|records|details|database|accounts|passwords|credentials|cards)\b[^.]{0,40}\b(?:leak(?:ed|s)?|stolen|exposed|compromised|accessed|dumped|published|posted|sold|scraped|lost|taken|obtained|exfiltrated|released)|(?:leak(?:ed|s|ing)?|stole|stolen|steal(?:s|ing)?|exposed?|exposing|compromised?|dumped|scraped|exfiltrated|lost|obtained)\b[^.]{0,50}\b(?:data|information|records|details|database|accounts|passwords|credentials|email addresses|names|numbers|cards)|data (?:leak|theft|exposure|dump)|theft of (?:\w+ ){0,2}(?:data|information|records|details)|hacking (?:incident|attack)|(?:information|data|details) [^.]{0,40}\bshared (?:illegally|outside|with (?:individuals|third parties|unauthori[sz]ed))|leaked|unauthori[sz]ed access|pay[- ]or[- ]leak|extortion|ransomware (?:attack|gang|group)[^.]{0,80}\b(?:data|stole|leak)|cyber[- ]?attack[^.]{0,80}\b(?:data|information|records)|security incident)\b|유출|해킹|침해 ?사고|개인정보 ?침해|漏洩|漏えい|流出|不正アクセス|fuites? de données|données (?:volées|piratées|dérobées)|piratage|cyberattaque|violation de données|datenleck|datenpanne|datendiebstahl|datenklau|hackerangriff|gehackt|filtraci[óo]n|brecha de (?:datos|seguridad)|hackeo|robo de datos|ciberataque|violazione dei dati|furto di dati|attacco informatico|vazamento de dados/i;
 // Attacks that need a data cue before they count as a breach.
 const BREACH_WEAK =
   /\b(?:cyber[- ]?attack|cyber-?intrusion|hack(?:ed|ing)?|ransomware|malware|intrusion|incident|lost|stole|stolen|exposed|released|accessed)\b|사이버 ?공격|ランサムウェア|サイバー攻撃|cyberangriff/i;
@@ -19,10 +19,10 @@ const DDOS = /\b(?:ddos|denial[- ]of[- ]service|knocked offline|defaced|outage)\
 
 // A sanction that happened or is announced against someone.
 const PENALTY_EVENT =
-  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on|against)?\s?[A-Z]|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty)\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
+  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on |against )?(?=[A-Z])|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty)\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
 // The same words in roundups and explainers: counts of fines, "fines up to".
 const PENALTY_ROUNDUP =
-  /\b\d+ (?:multas|fines|sanctions|amendes|bußgelder|bussgelder|sanciones|procedimientos)\b|\b(?:fines|sanctions|amendes|multas|sanciones) (?:rgpd|gdpr)\b|nivel de multas|lo que debes saber/i;
+  /\b\d+ (?:multas|fines|sanctions|amendes|bußgelder|bussgelder|sanciones|procedimientos)\b|\b(?:fines|sanctions|amendes|multas|sanciones) (?:rgpd|gdpr)\b|nivel de multas|lo que debes saber|^(?:fines|bußgelder|bussgelder|amendes|multas|sanciones|sanctions) (?:under|nach|selon|según|for|in)\b/i;
 
 // Fines that are not about privacy or data handling.
 const NON_PRIVACY =
@@ -45,9 +45,11 @@ const POLICY_TOPIC =
 const GENERIC_TITLE =
   /^(?:what|why|how|should|when|where|which|who|can|will|is|are|do|does)\b|\b(?:guide|tips|explained|lessons|best practices|everything you need|complete guide|checklist|report shows|investigations report|statistics|top \d+|\d+ (?:ways|steps|things|tips|examples|lessons|biggest|largest|worst))\b|(?:^|[ :])(?:anatomía|todo lo que|cómo|qué|comment|pourquoi|quels|quelles|incontournables|überblick|welle|serie)\b|事例|対策|とは|방법|란\?|どんな|\?$/i;
 const GENERIC_STRONG =
-  /^(?:what is|what are|why|how to|how can|how do|should)\b|\b(?:guide|tips|best practices|everything you need|report shows|investigations report|so many)\b|anatomía|todo lo que|welle|事例|対策|とは/i;
+  /^(?:what is|what are|why|how to|how can|how do|should)\b|\b(?:guide|tips|best practices|everything you need|report shows|investigations report|so many)\b|anatomía|todo lo que|welle|事例|対策|とは|どんな/i;
 const NON_EVENT =
   /\b(?:raises? \$|funding round|series [a-e]\b|valuation|valued at|acquisition of|acquires?|acquired|completes? acquisition|ipo\b|patch tuesday|zero-days?|vulnerabilit(?:y|ies)|cves?\b|product launch|launches)\b/i;
+
+const BUSINESS_DEAL = /\b(?:acquisition|acquire[sd]?|merger|valuation|funding|investment round|buyout|takeover)\b/i;
 
 /** Result of classification, with the sentence that decided it. */
 export interface KindResult {
@@ -100,7 +102,8 @@ export function classifyKind(ctx: DocContext): KindResult {
   if (policyLede && !sanctionAmount && !/\bfined\b|부과받|부과했/i.test(all)) {
     return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
   }
-  if (penaltyEvent && !roundup && (privacy || breachStrong) && !genericStrong) {
+  const businessDeal = BUSINESS_DEAL.test(all) && !/\bfined\b|penalt|sanction|regulator|watchdog/i.test(all);
+  if (penaltyEvent && !roundup && (privacy || breachStrong) && !genericStrong && !businessDeal) {
     const classActionOnly = CLASS_ACTION.test(all) && !sanctionAmount && !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
     if (!classActionOnly) return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
   }

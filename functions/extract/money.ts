@@ -226,6 +226,6 @@ function currencyAfter(text: string, at: number, lang: string): { code: string; 
   if (word === 'zloty' || word === 'zlotych') code = 'PLN';
   if (code === null) return null;
   // "won" is also an English verb; after a number it is the currency only without a following object.
-  if (word === 'won' && /^ (?:the|a|an|by|in|over|against)\b/i.test(text.slice(at + m[0].length, at + m[0].length + 9))) return null;
+  if (word === 'won' && /^ (?:the|a|an|by|over|against|its|their)\b/i.test(text.slice(at + m[0].length, at + m[0].length + 9))) return null;
   return { code, start: at, end: at + m[0].length };
 }
