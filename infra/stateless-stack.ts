@@ -1,0 +1,135 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { TABLE_DEFINITION } from '../functions/store/table.ts';
+import type { StageConfig } from './config.ts';
+import { HouseFunction, type HouseFunctionDefaults } from './constructs/house-function.ts';
+import { IngestSchedules, type ScheduledSource } from './constructs/ingest-schedules.ts';
+import { Observability } from './constructs/observability.ts';
+import { PublicApi } from './constructs/public-api.ts';
+import type { FUNCTION_ENTRIES } from './entries.ts';
+
+/** DynamoDB actions by need. No function may Scan (DESIGN.md: requests never Scan). */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * Grants actions on the table and each of its indexes by name: no `index/*` wildcard, so a
+ * grant can never reach an index added later without a deliberate change here.
+ */
+export function grantTable(table: ITableV2, grantee: IGrantable, actions: string[]): Grant {
+  return Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [
+      table.tableArn,
+      ...TABLE_DEFINITION.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+    ],
+  });
+}
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  table: ITableV2;
+  /** Read by the notifier only; no other function is granted it. */
+  slackWebhooks: ISecret;
+  /** The enabled sources of the registry: one schedule each. */
+  sources: readonly ScheduledSource[];
+  entries: typeof FUNCTION_ENTRIES;
+  projectRoot: string;
+  depsLockFilePath: string;
+}
+
+/**
+ * Everything that can be torn down and redeployed without losing data: the functions, their
+ * schedules, the API, alarms and dashboard. The table and secret come in by props.
+ */
+export class StatelessStack extends Stack {
+  readonly ingest: HouseFunction;
+  readonly api: HouseFunction;
+  readonly schedules: IngestSchedules;
+  readonly publicApi: PublicApi;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, table } = props;
+    const defaults: HouseFunctionDefaults = {
+      runtime: config.functions.runtime,
+      memorySize: config.functions.memorySize,
+      logRetention: config.logRetention,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: props.depsLockFilePath,
+      metricsNamespace: `${config.metricsNamespace}/${config.stage}`,
+    };
+    const environment = { BREACHWIRE_TABLE: table.tableName };
+
+    this.ingest = new HouseFunction(this, 'Ingest', {
+      defaults,
+      entry: props.entries.ingest,
+      role: 'ingest',
+      description: 'breachwire: one scheduled run of one source',
+      timeout: config.functions.ingestTimeout,
+      environment,
+      ...(config.functions.ingestReservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: config.functions.ingestReservedConcurrency }),
+    });
+    grantTable(table, this.ingest.fn, [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]);
+
+    this.schedules = new IngestSchedules(this, 'IngestSchedules', {
+      target: this.ingest.fn,
+      sources: props.sources,
+      functionTimeout: config.functions.ingestTimeout,
+      ...config.schedules,
+    });
+
+    this.api = new HouseFunction(this, 'Api', {
+      defaults,
+      entry: props.entries.api,
+      role: 'api',
+      description: 'breachwire: the public read-only HTTP API (Hono)',
+      timeout: config.functions.apiTimeout,
+      environment,
+    });
+    // Read-only: a bug or an injection in the API can never change the data.
+    grantTable(table, this.api.fn, TABLE_READ_ACTIONS);
+
+    this.publicApi = new PublicApi(this, 'PublicApi', {
+      handler: this.api.fn,
+      throttleRateLimit: config.api.throttleRateLimit,
+      throttleBurstLimit: config.api.throttleBurstLimit,
+      corsAllowOrigins: config.api.corsAllowOrigins,
+      logRetention: config.logRetention,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      metricsNamespace: defaults.metricsNamespace,
+      functions: [
+        { name: 'Ingest', fn: this.ingest.fn },
+        { name: 'Api', fn: this.api.fn },
+      ],
+      deadLetterQueues: [{ name: 'IngestDeadLetters', queue: this.schedules.deadLetterQueue }],
+      apiMetrics: {
+        serverErrors: this.publicApi.stage.metricServerError({ statistic: 'Sum' }),
+        latency: this.publicApi.stage.metricLatency({ statistic: 'p95' }),
+      },
+      thresholds: config.alarms,
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the house runtime chosen for issue 8 (infra/config.ts); moving to nodejs24.x is a one-line change there once the team has tested it.',
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.publicApi.url, description: 'The public API base URL' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.observability.alarmTopic.topicArn,
+      description: 'Subscribe an e-mail address or chat integration to receive alarms',
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+  }
+}
