@@ -124,7 +124,13 @@ export function informativeness(document: ClusterDocument): number {
 function observationOf(document: ClusterDocument): AffectedObservation | null {
   const affected = document.facts.affected;
   if (!affected || !(affected.count > 0)) return null;
-  return { ...affected, documentId: document.id, sourceId: document.sourceId, statedAt: statedAt(document) };
+  return {
+    ...affected,
+    documentId: document.id,
+    sourceId: document.sourceId,
+    statedAt: statedAt(document),
+    seenAt: document.firstSeenAt,
+  };
 }
 
 /**
@@ -230,6 +236,7 @@ export function openEvent(document: ClusterDocument, now: string): Event {
     related: [],
     documentIds: [document.id],
     sources: [document.sourceId],
+    members: [{ documentId: document.id, sourceId: document.sourceId, seenAt: document.firstSeenAt }],
     urls: document.url ? [document.url] : [],
     titles: [foldTitle(document.title)],
     firstSeenAt: document.firstSeenAt,
@@ -256,6 +263,7 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
   next.revision = event.revision + 1;
   next.updatedAt = now;
   next.documentIds.push(document.id);
+  next.members.push({ documentId: document.id, sourceId: document.sourceId, seenAt: document.firstSeenAt });
   if (!next.sources.includes(document.sourceId)) next.sources.push(document.sourceId);
   if (document.url && !next.urls.includes(document.url) && next.urls.length < CAP_URLS)
     next.urls.push(document.url);

@@ -9,6 +9,8 @@ export interface AffectedObservation {
   sourceId: string;
   /** When the document says it (published, else first seen). */
   statedAt: string;
+  /** When we first saw the document: what an as-of snapshot is cut on. */
+  seenAt: string;
 }
 
 export type RelationKind = 'penalty' | 'policy' | 'breach';
@@ -60,6 +62,8 @@ export interface Event {
   documentIds: string[];
   /** Source ids, each outlet counted once. */
   sources: string[];
+  /** Each member document with its source and when we first saw it (for as-of snapshots). */
+  members: { documentId: string; sourceId: string; seenAt: string }[];
   /** Canonical URLs of member documents (capped), to recognise the same story twice. */
   urls: string[];
   /** Folded titles of member documents (capped), to recognise syndicated copies. */

@@ -41,6 +41,7 @@ const EVENT_FIELDS: (keyof Event)[] = [
   'related',
   'documentIds',
   'sources',
+  'members',
   'urls',
   'titles',
   'firstSeenAt',

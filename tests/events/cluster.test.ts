@@ -200,6 +200,7 @@ describe('bestAffected', () => {
     documentId: `${sourceId}-${count}`,
     sourceId,
     statedAt,
+    seenAt: statedAt,
   });
 
   it('is null without observations, never 0', () => {
@@ -283,5 +284,35 @@ describe('formatCount', () => {
     [1_200_000_000, '1.2 billion'],
   ])('%d → %s', (count, text) => {
     expect(formatCount(count)).toBe(text);
+  });
+});
+
+describe('eventAsOf', () => {
+  it('returns the earlier count for an event whose count was later revised', async () => {
+    const { eventAsOf } = await import('../../functions/events/as-of.ts');
+    const first = asCluster(
+      documentWith(
+        { organization: 'Coupang', affected: { count: 4500, unit: 'accounts', approximate: true } },
+        { firstSeenAt: '2025-11-20T01:00:00.000Z', publishedAt: '2025-11-20T00:00:00.000Z' },
+      ),
+    );
+    const later = asCluster(
+      documentWith(
+        { organization: 'Coupang', affected: { count: 33_700_000, unit: 'accounts', approximate: true } },
+        {
+          sourceId: 'source-b',
+          firstSeenAt: '2025-11-29T13:00:00.000Z',
+          publishedAt: '2025-11-29T12:00:00.000Z',
+        },
+      ),
+    );
+    const event = mergeDocument(openEvent(first, NOW), later, NOW)!;
+    expect(eventAsOf(event, '2025-11-25T00:00:00.000Z')).toMatchObject({
+      affected: { count: 4500 },
+      documentIds: [first.id],
+      sources: ['source-a'],
+    });
+    expect(eventAsOf(event, '2025-12-01T00:00:00.000Z')?.affected?.count).toBe(33_700_000);
+    expect(eventAsOf(event, '2025-11-01T00:00:00.000Z')).toBeNull();
   });
 });
