@@ -32,13 +32,23 @@ export function parseConfigured<S extends Shape>(
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => ({
     param: issue.path.join('.') || '(root)',
-    message: issue.input === undefined ? 'is not set' : issue.message,
+    // zod does not report the offending input by default, so look it up: absent reads better.
+    message: issue.path.length > 0 && valueAt(input, issue.path) === undefined ? 'is not set' : issue.message,
   }));
   throw new BreachwireError(
     'config.invalid',
     `invalid ${what}: ${details.map((d) => `${d.param} ${d.message}`).join('; ')} (set by infra/; redeploy the stack)`,
     { details },
   );
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 /** Keys added to every log line of one invocation. */

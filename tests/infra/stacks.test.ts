@@ -1,0 +1,289 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { InlineCode, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRIC } from '../../functions/handlers/metric-names.ts';
+import { enabledSources, sources } from '../../functions/sources/registry.ts';
+import { createTableInput, TABLE_DEFINITION } from '../../functions/store/table.ts';
+import { stageConfig } from '../../infra/config.ts';
+import { IngestSchedules } from '../../infra/constructs/ingest-schedules.ts';
+import { TABLE_LOGICAL_ID } from '../../infra/stateful-stack.ts';
+import { actionsOfRole, logicalIdOf, synthStage } from './synth.ts';
+
+type Synth = ReturnType<typeof synthStage>;
+let dev: Synth;
+let stateful: Template;
+let stateless: Template;
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  stateful = dev.statefulTemplate;
+  stateless = dev.statelessTemplate;
+}, 120_000);
+
+describe('the table', () => {
+  it('has exactly the keys and indexes of TABLE_DEFINITION (the local runner uses the same)', () => {
+    const expected = createTableInput('ignored');
+    const [table] = Object.values(stateful.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(Object.keys(stateful.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(1);
+    const props = table?.['Properties'];
+    expect(props.KeySchema).toEqual(expected.KeySchema);
+    expect(new Set(props.AttributeDefinitions)).toEqual(new Set(expected.AttributeDefinitions));
+    expect(props.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('is protected: PITR, deletion protection, retained on delete and replace', () => {
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('expires items on the TTL attribute and streams new and old images for the notifier', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: TABLE_DEFINITION.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('keeps its pinned logical id, so no refactor can replace it with an empty table', () => {
+    expect(TABLE_LOGICAL_ID).toBe('BreachwireTable');
+    expect(stateful.toJSON().Resources.BreachwireTable.Type).toBe('AWS::DynamoDB::GlobalTable');
+  });
+});
+
+describe('ingest schedules', () => {
+  const schedules = () =>
+    Object.values(stateless.findResources('AWS::Scheduler::Schedule')).map(
+      (resource) => resource['Properties'],
+    );
+
+  it('has one schedule per enabled source and none for disabled ones', () => {
+    const ids = schedules().map((props) => JSON.parse(props.Target.Input).sourceId);
+    expect(ids.sort()).toEqual(
+      enabledSources()
+        .map((source) => source.id)
+        .sort(),
+    );
+    expect(enabledSources().length).toBeLessThan(sources.length);
+  });
+
+  it('runs each source at its own rate with input {sourceId}, a flexible window, retries and the DLQ', () => {
+    const byId = new Map(schedules().map((props) => [JSON.parse(props.Target.Input).sourceId, props]));
+    const dlq = logicalIdOf(dev.stateless.schedules.deadLetterQueue);
+    for (const source of enabledSources()) {
+      const props = byId.get(source.id);
+      expect(props.ScheduleExpression).toBe(`rate(${source.everyMinutes} minutes)`);
+      expect(JSON.parse(props.Target.Input)).toEqual({ sourceId: source.id });
+      expect(props.FlexibleTimeWindow.Mode).toBe('FLEXIBLE');
+      expect(props.FlexibleTimeWindow.MaximumWindowInMinutes).toBeLessThanOrEqual(source.everyMinutes / 4);
+      expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 });
+      expect(props.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [dlq, 'Arn'] });
+      expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [logicalIdOf(dev.stateless.ingest.fn), 'Arn'] });
+    }
+  });
+
+  it('sends failed ingest invocations to the same encrypted, SSL-only DLQ without Lambda retries', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses at synth a schedule whose runs could overlap (timeout + window ≥ period)', () => {
+    const stack = new Stack(new App());
+    const target = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: new InlineCode('export const handler = async () => {}'),
+    });
+    const build = (timeoutMinutes: number) =>
+      new IngestSchedules(stack, `S${timeoutMinutes}`, {
+        target,
+        sources: [{ id: 'fast', everyMinutes: 15 }],
+        functionTimeout: Duration.minutes(timeoutMinutes),
+        maxFlexibleWindow: Duration.minutes(15),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+      });
+    expect(() => build(12)).toThrow(/could overlap/);
+  });
+});
+
+describe('least privilege', () => {
+  const roleOf = (fn: { role: object }) => logicalIdOf(fn.role as never);
+
+  it('the API function can only read the table (no writes, no Scan)', () => {
+    const actions = actionsOfRole(stateless, roleOf(dev.stateless.api));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    for (const forbidden of [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Scan',
+      'dynamodb:*',
+    ]) {
+      expect(actions).not.toContain(forbidden);
+    }
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it('the ingest function cannot read secrets, delete items or Scan', () => {
+    const actions = actionsOfRole(stateless, roleOf(dev.stateless.ingest));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(actions).not.toContain('secretsmanager:GetSecretValue');
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('no role uses AWS managed policies and no policy grants a wildcard action', () => {
+    for (const role of Object.values(stateless.findResources('AWS::IAM::Role'))) {
+      expect(role['Properties'].ManagedPolicyArns).toBeUndefined();
+    }
+    const json = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+    expect(json).not.toMatch(/"[a-z0-9-]+:\*"/);
+    expect(json).not.toContain('"*"');
+  });
+});
+
+describe('functions', () => {
+  it('are ARM64 on the house runtime with source maps and an explicit, retained-for-a-while log group', () => {
+    const functions = Object.values(stateless.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    for (const fn of functions) {
+      expect(fn['Properties']).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs22.x',
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+    for (const group of Object.values(stateless.findResources('AWS::Logs::LogGroup'))) {
+      expect(group['Properties'].RetentionInDays).toBe(7);
+    }
+  });
+
+  it('carry no secret in their environment', () => {
+    const secretId = logicalIdOf(dev.stateful.slackWebhooks);
+    for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+      const variables: Record<string, unknown> = fn['Properties'].Environment.Variables;
+      for (const [name, value] of Object.entries(variables)) {
+        expect(name).not.toMatch(/SECRET|WEBHOOK|TOKEN|PASSWORD/);
+        expect(JSON.stringify(value)).not.toMatch(/hooks\.slack\.com|SecretString/);
+      }
+    }
+    // The secret's value is generated by Secrets Manager and set by an operator, never templated.
+    const secret = stateful.toJSON().Resources[secretId];
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(JSON.stringify(stateful.toJSON()) + JSON.stringify(stateless.toJSON())).not.toContain(
+      'hooks.slack.com',
+    );
+  });
+});
+
+describe('the API', () => {
+  it('is an HTTP API whose browsers may only GET, throttled and access-logged', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowMethods: ['GET', 'HEAD', 'OPTIONS'] }),
+    });
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+});
+
+describe('observability', () => {
+  const alarms = () =>
+    Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).map((a) => a['Properties']);
+
+  it("alarms on each function's errors, on dead letters and on a source failing N runs in a row", () => {
+    const all = alarms();
+    const errors = all.filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda');
+    expect(errors).toHaveLength(Object.values(stateless.findResources('AWS::Lambda::Function')).length);
+    expect(all.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        MetricName: METRIC.sourceConsecutiveFailures,
+        Namespace: 'Breachwire/dev',
+        Statistic: 'Maximum',
+        Threshold: stageConfig('dev').alarms.consecutiveSourceFailures,
+        Dimensions: [{ Name: 'service', Value: 'breachwire' }],
+      }),
+    );
+    for (const alarm of all) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it('has a dashboard', () => {
+    stateless.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('S3', () => {
+  it('no bucket in either stack is public or reachable without TLS', () => {
+    for (const template of [stateful, stateless]) {
+      for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+        expect(bucket['Properties'].PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+      }
+      for (const policy of Object.values(template.findResources('AWS::S3::BucketPolicy'))) {
+        const statements: { Effect: string; Principal?: unknown }[] =
+          policy['Properties'].PolicyDocument.Statement;
+        for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+          expect(JSON.stringify(statement.Principal)).not.toMatch(/^"\*"$|"AWS":"\*"/);
+        }
+      }
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  it('reports zero findings for both stacks (every suppression is acknowledged in code)', () => {
+    const violations = dev.report.pluginReports.flatMap((report) => report.violations ?? []);
+    expect(violations).toEqual([]);
+  });
+
+  it('would report a finding if one existed (the check is live)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'NagProbe');
+    new Queue(stack, 'Plain');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+});
+
+describe('stages', () => {
+  it('selects a stage by name and refuses unknown ones', () => {
+    expect(stageConfig(undefined).stage).toBe('dev');
+    expect(stageConfig('prod').functions.ingestReservedConcurrency).toBe(5);
+    expect(() => stageConfig('staging')).toThrow(/unknown stage "staging"/);
+  });
+});
