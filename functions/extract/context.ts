@@ -4,6 +4,7 @@
  */
 import { findMoney, type MoneyMention } from './money.ts';
 import { type NumberMention, scanNumbers } from './numbers.ts';
+import { type Token, tokenize } from './lexicon.ts';
 import { MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, prepareField, type Sentence, scriptHints, splitSentences } from './text.ts';
 import type { ExtractInput } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface Field {
   sentences: Sentence[];
   numbers: NumberMention[];
   money: MoneyMention[];
+  /** Word tokens of the first part of the field, for lexicon lookups. */
+  tokens: Token[];
 }
 
 /** The prepared document. */
@@ -23,6 +26,8 @@ export interface DocContext {
   summary: Field;
   /** Title and summary joined by a line break, for whole-document keyword tests. */
   all: string;
+  /** Title and the lede (first ~1,500 characters of the summary): where the kind is decided. */
+  head: string;
   url: string;
   /** Lower-cased host labels of the URL ("nhk", "or", "jp"), used to drop the outlet's own name. */
   hostLabels: string[];
@@ -36,7 +41,7 @@ export interface DocContext {
 function prepare(name: 'title' | 'summary', raw: unknown, max: number, lang: string): Field {
   const text = prepareField(raw, max);
   const numbers = scanNumbers(text, lang);
-  return { name, text, sentences: splitSentences(text), numbers, money: findMoney(text, numbers, lang) };
+  return { name, text, sentences: splitSentences(text), numbers, money: findMoney(text, numbers, lang), tokens: tokenize(text, 600) };
 }
 
 /** Guesses the language when the input does not say, from script alone. */
@@ -71,6 +76,7 @@ export function buildContext(input: ExtractInput): DocContext {
     title,
     summary,
     all,
+    head: `${title.text}\n${summary.text.slice(0, 1500)}`,
     url,
     hostLabels,
     tld: hostLabels[hostLabels.length - 1] ?? '',

@@ -7,7 +7,7 @@
  */
 import type { DocContext } from './context.ts';
 import { CJK_COUNTRY_NAMES, CJK_REGULATORS, COUNTRY_NAMES, REGULATORS, type Regulator, TLD_COUNTRY } from './geo.ts';
-import { PhraseMatcher, tokenize } from './lexicon.ts';
+import { PhraseMatcher } from './lexicon.ts';
 import type { Evidence } from './types.ts';
 
 const countryMatcher = new PhraseMatcher<string>(
@@ -77,8 +77,7 @@ export interface CountryResult {
 export function findRegulators(ctx: DocContext): Array<{ regulator: Regulator; field: 'title' | 'summary'; start: number }> {
   const out: Array<{ regulator: Regulator; field: 'title' | 'summary'; start: number }> = [];
   for (const field of [ctx.title, ctx.summary]) {
-    const tokens = tokenize(field.text, 800);
-    for (const hit of regulatorMatcher.findAll(tokens)) out.push({ regulator: hit.value, field: field.name, start: hit.start });
+    for (const hit of regulatorMatcher.findAll(field.tokens)) out.push({ regulator: hit.value, field: field.name, start: hit.start });
     if (ctx.hangul || ctx.kana) {
       for (const r of CJK_REGULATORS) {
         const at = field.text.indexOf(r.phrase);
@@ -106,7 +105,7 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
   const authority = regulators[0]?.regulator.name ?? null;
 
   for (const field of [ctx.title, ctx.summary]) {
-    const tokens = tokenize(field.text, 800);
+    const tokens = field.tokens;
     const firstSentenceEnd = field.sentences[0]?.end ?? field.text.length;
     for (const hit of countryMatcher.findAll(tokens)) {
       const after = field.text.slice(hit.end, hit.end + 40);

@@ -121,22 +121,24 @@ export function mapDataTypeLabels(labels: readonly unknown[]): DataType[] {
 
 /** Reads data types from prose, skipping negated clauses and clauses without an exposure cue. */
 export function extractDataTypes(ctx: DocContext): { dataTypes: DataType[]; evidence: Evidence | null } {
-  const out = new Set<DataType>();
+  // Keep the clauses that talk about exposed data, then test each rule once on all of them.
+  const kept: string[] = [];
   let evidence: Evidence | null = null;
   for (const field of [ctx.title, ctx.summary]) {
     for (const sentence of field.sentences) {
-      for (const clause of sentence.text.split(CLAUSE_SPLIT)) {
-        if (clause.length < 6 || !EXPOSURE_CUE.test(clause) || NEGATION.test(clause)) continue;
-        let hit = false;
-        for (const [type, re] of RULES) {
-          if (re.test(clause)) {
-            out.add(type);
-            hit = true;
-          }
-        }
-        if (hit && evidence === null) evidence = { field: field.name, text: sentence.text.slice(0, 300) };
+      // Most sentences carry no negation: keep them whole and skip clause splitting.
+      const negated = NEGATION.test(sentence.text);
+      const clauses = negated ? sentence.text.split(CLAUSE_SPLIT) : [sentence.text];
+      for (const clause of clauses) {
+        if (clause.length < 6 || !EXPOSURE_CUE.test(clause) || (negated && NEGATION.test(clause))) continue;
+        kept.push(clause);
+        evidence ??= { field: field.name, text: sentence.text.slice(0, 300) };
       }
     }
   }
-  return { dataTypes: [...out], evidence };
+  if (kept.length === 0) return { dataTypes: [], evidence: null };
+  const text = kept.join('\n');
+  const out = new Set<DataType>();
+  for (const [type, re] of RULES) if (re.test(text)) out.add(type);
+  return { dataTypes: [...out], evidence: out.size > 0 ? evidence : null };
 }

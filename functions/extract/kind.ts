@@ -58,10 +58,14 @@ export interface KindResult {
 }
 
 function firstMatchEvidence(ctx: DocContext, re: RegExp): Evidence | null {
-  for (const field of [ctx.title, ctx.summary]) {
-    for (const s of field.sentences) if (re.test(s.text)) return { field: field.name, text: s.text };
-  }
-  return null;
+  // One search over the head, then map the offset back to its field and sentence.
+  const m = re.exec(ctx.head);
+  if (m === null) return null;
+  const titleLength = ctx.title.text.length;
+  const field = m.index < titleLength ? ctx.title : ctx.summary;
+  const at = m.index < titleLength ? m.index : m.index - titleLength - 1;
+  const sentence = field.sentences.find((s) => at >= s.start && at < s.end + 1);
+  return { field: field.name, text: (sentence?.text ?? field.text).slice(0, 300) };
 }
 
 /** True when a money amount that is not a cap sits in the same sentence as a sanction word. */
@@ -76,45 +80,56 @@ function hasSanctionAmount(ctx: DocContext): boolean {
   return false;
 }
 
+/** Memoises a boolean test so each keyword family runs at most once, and only when the decision needs it. */
+function lazy(test: () => boolean): () => boolean {
+  let value: boolean | undefined;
+  return () => {
+    value ??= test();
+    return value;
+  };
+}
+
 /** Classifies a prepared document. */
 export function classifyKind(ctx: DocContext): KindResult {
-  const all = ctx.all;
+  const all = ctx.head;
   const title = ctx.title.text;
-  const genericTitle = title.length > 0 && GENERIC_TITLE.test(title);
-  const genericStrong = GENERIC_STRONG.test(title) || (title.length === 0 && GENERIC_STRONG.test(ctx.summary.text.slice(0, 200)));
-
-  const penaltyEvent = PENALTY_EVENT.test(all);
-  const roundup = PENALTY_ROUNDUP.test(all);
-  const nonPrivacy = NON_PRIVACY.test(all);
-  const privacy = PRIVACY.test(all);
-  const strongPrivacy = STRONG_PRIVACY.test(all);
-  const breachStrong = BREACH_STRONG.test(all);
-  const breachWeak = !breachStrong && BREACH_WEAK.test(all) && DATA_CUE.test(all) && !DDOS.test(all);
+  const genericTitle = lazy(() => title.length > 0 && GENERIC_TITLE.test(title));
+  const genericStrong = lazy(
+    () => GENERIC_STRONG.test(title) || (title.length === 0 && GENERIC_STRONG.test(ctx.summary.text.slice(0, 200))),
+  );
+  const penaltyEvent = lazy(() => PENALTY_EVENT.test(all));
+  const roundup = lazy(() => PENALTY_ROUNDUP.test(all));
+  const nonPrivacy = lazy(() => NON_PRIVACY.test(all));
+  const privacy = lazy(() => PRIVACY.test(all));
+  const strongPrivacy = lazy(() => STRONG_PRIVACY.test(all));
+  const breachStrong = lazy(() => BREACH_STRONG.test(all));
+  const breachWeak = lazy(() => !breachStrong() && BREACH_WEAK.test(all) && DATA_CUE.test(all) && !DDOS.test(all));
   const policyNoun = (text: string): boolean => POLICY_NOUN.test(text) || POLICY_ACT.test(text);
-  const policy = policyNoun(all) && POLICY_ACTION.test(all) && POLICY_TOPIC.test(all);
+  const policy = lazy(() => policyNoun(all) && POLICY_ACTION.test(all) && POLICY_TOPIC.test(all));
   const lede = title.length > 0 ? title : (ctx.summary.sentences[0]?.text ?? '');
-  const policyLede = policyNoun(lede) && POLICY_ACTION.test(lede) && POLICY_TOPIC.test(all);
-  const sanctionAmount = hasSanctionAmount(ctx);
+  const policyLede = lazy(() => policyNoun(lede) && POLICY_ACTION.test(lede) && POLICY_TOPIC.test(all));
+  const sanctionAmount = lazy(() => hasSanctionAmount(ctx));
+  const explicitFine = lazy(() => /\bfined\b|부과받|부과했/i.test(all));
 
-  if (penaltyEvent && nonPrivacy && !(strongPrivacy && !/antitrust|dominan|laundering|competition/i.test(title))) {
+  if (penaltyEvent() && nonPrivacy() && !(strongPrivacy() && !/antitrust|dominan|laundering|competition/i.test(title))) {
     return { kind: 'other', evidence: firstMatchEvidence(ctx, NON_PRIVACY) };
   }
-  if (policyLede && !sanctionAmount && !/\bfined\b|부과받|부과했/i.test(all)) {
+  if (policyLede() && !sanctionAmount() && !explicitFine()) {
     return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
   }
-  const businessDeal = BUSINESS_DEAL.test(all) && !/\bfined\b|penalt|sanction|regulator|watchdog/i.test(all);
-  if (penaltyEvent && !roundup && (privacy || breachStrong) && !genericStrong && !businessDeal) {
-    const classActionOnly = CLASS_ACTION.test(all) && !sanctionAmount && !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
-    if (!classActionOnly) return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
+  if (penaltyEvent() && !roundup() && (privacy() || breachStrong()) && !genericStrong()) {
+    const businessDeal = BUSINESS_DEAL.test(all) && !/\bfined\b|penalt|sanction|regulator|watchdog/i.test(all);
+    const classActionOnly =
+      CLASS_ACTION.test(all) && !sanctionAmount() && !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
+    if (!businessDeal && !classActionOnly) return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
   }
-  if (roundup || genericStrong) return { kind: 'other', evidence: null };
-  if (policy && !breachStrong) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
-  if (breachStrong || breachWeak) {
-    const onlyVulnerability = NON_EVENT.test(all) && !breachStrong;
-    if (!onlyVulnerability && !(genericTitle && !breachStrong)) {
-      return { kind: 'breach', evidence: firstMatchEvidence(ctx, breachStrong ? BREACH_STRONG : BREACH_WEAK) };
+  if (genericStrong() || (penaltyEvent() && roundup())) return { kind: 'other', evidence: null };
+  if (breachStrong() || breachWeak()) {
+    const onlyVulnerability = !breachStrong() && NON_EVENT.test(all);
+    if (!onlyVulnerability && !(genericTitle() && !breachStrong()) && !(policy() && !breachStrong())) {
+      return { kind: 'breach', evidence: firstMatchEvidence(ctx, breachStrong() ? BREACH_STRONG : BREACH_WEAK) };
     }
   }
-  if (policy) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
+  if (policy()) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
   return { kind: 'other', evidence: null };
 }

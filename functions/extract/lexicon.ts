@@ -13,13 +13,17 @@ export interface Token {
 }
 
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'.&-]*/gu;
+// Plain ASCII text (most English input) takes a cheaper non-Unicode pattern.
+const TOKEN_ASCII = /[A-Za-z0-9][A-Za-z0-9'.&-]*/g;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const DOTTED_ABBREVIATION = /^(?:\p{L}\.){2,}$/u;
 
 /** Splits text into word tokens; trailing dots, quotes and hyphens are dropped except in "U.S.". */
 export function tokenize(text: string, limit = 1500): Token[] {
   const out: Token[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null && out.length < limit; m = TOKEN.exec(text)) {
+  const re = ASCII_ONLY.test(text) ? TOKEN_ASCII : TOKEN;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null && out.length < limit; m = re.exec(text)) {
     let word = m[0];
     if (!DOTTED_ABBREVIATION.test(word)) word = word.replace(/['.&-]+$/, '');
     if (word.endsWith("'s")) word = word.slice(0, -2);

@@ -301,17 +301,18 @@ const COUNT_NOUN =
 const PATTERNS: ReadonlyArray<Pattern> = [
   // Penalties: "SEC fines Altaba", "PIPC sanctions Kakao Pay", "imposed ... on Kakao".
   { re: /\b(?:fines|fined|sanctions|sanctioned|penali[sz]es|slaps|slapped|hits|punishes|orders)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
-  { re: /(?=\s+(?:was |were |has been |have been |is |are |gets? |got |had been )?(?:fined|penali[sz]ed|sanctioned|ordered to pay|to pay|agrees to pay|agreed to pay|settles|settled|hit with|handed|slapped|faces? (?:a )?(?:fine|penalty)|files|filed))/gi, read: 'before', kinds: ['penalty'] },
+  { re: /\s+(?=(?:was |were |has been |have been |is |are |gets? |got |had been )?(?:fined|penali[sz]ed|sanctioned|ordered to pay|to pay|agrees to pay|agreed to pay|settles|settled|hit with|handed|slapped|faces? (?:a )?(?:fine|penalty)|files|filed))/gi, read: 'before', kinds: ['penalty'] },
   { re: /\b(?:fines?|penalt(?:y|ies)|sanctions?|settlement)\s+(?:of [^ ]+ (?:[^ ]+ )?)?(?:for|on|against|to|with)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
   { re: /\b(?:imposed|levied|issued)\b[^.]{0,90}?\b(?:on|against|to)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
   { re: /\bfined\b[^.]{0,40}?\bon\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
   // Breaches: "breach at X", "cyberattack on X", "data ... from X", "records at X".
   { re: new RegExp(`\\b${BREACH_NOUN}\\s+(?:at|on|of|against|hits?|hitting|in)\\s+(?=\\S)`, 'gi'), read: 'after', kinds: ['breach', 'penalty'] },
   { re: /\b(?:obtained|taken|stolen|sourced|breached|scraped|leaked|exfiltrated|stole|steals?|allegedly|data|records|hacked|hack|accounts|addresses|information)\s+(?:from|at)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
-  { re: new RegExp(`(?=\\s+${COUNT_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], afterNumber: true },
-  { re: new RegExp(`(?=(?:'s)?\\s+${BREACH_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
-  { re: new RegExp(`(?=,?\\s+${SUBJECT_VERB}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
-  { re: /(?=\s*:\s)/g, read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
+  // Lookahead-only patterns start with a space so the regex engine can skip ahead cheaply.
+  { re: new RegExp(`\\s+(?=${COUNT_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], afterNumber: true },
+  { re: new RegExp(`(?:'s)?\\s+(?=${BREACH_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
+  { re: new RegExp(`,?\\s+(?=${SUBJECT_VERB}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
+  { re: /\s*:\s/g, read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
   { re: /\b(?:known as|called|dubbed|named)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
   { re: /\b(?:broke into|breached|hacked|targeted|infiltrated|compromised|attacked)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
   { re: /\b(?:fuite de données|fuite|piratage|cyberattaque|attaque)\s+(?:de|chez|à|contre|visant)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
