@@ -41,7 +41,13 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: () => Prom
     usage: async () => 'breachwire extract [--cluster] < items.jsonl > facts.jsonl',
   },
   eval: {
-    load: async () => (await import('./commands/eval.ts')).runEval,
+    load: async () => {
+      const [{ runEval }, { clusterLines }] = await Promise.all([
+        import('./commands/eval.ts'),
+        import('../events/cluster-batch.ts'),
+      ]);
+      return (args, io) => runEval(args, io, { cluster: clusterLines });
+    },
     usage: async () => 'breachwire eval FILE.jsonl   (or: npm run eval -- FILE.jsonl)',
   },
 };

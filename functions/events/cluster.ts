@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Document } from '../documents/types.ts';
 import type { Facts, Kind } from '../extract/types.ts';
-import { organizationDisplayName, organizationKey, organizationsMentioned } from './organization.ts';
-import { foldTitle, titleSimilarity } from './similarity.ts';
+import {
+  organizationDisplayName,
+  organizationKey,
+  organizationsMentioned,
+  sameOrganization,
+  textNamesOrganization,
+} from './organization.ts';
+import { contentWords, foldTitle, titleSimilarity } from './similarity.ts';
 import type { AffectedObservation, Event, OutboxChange, OutboxEntry, RelatedEvent } from './types.ts';
 
 /** The slice of a document clustering reads. */
@@ -14,7 +20,7 @@ export type ClusterDocument = Pick<
 };
 
 /** How far apart two documents of one organisation and kind may be and still be one event. */
-export const MATCH_WINDOW_DAYS: Record<Kind, number> = { breach: 120, penalty: 45, policy: 30, other: 7 };
+export const MATCH_WINDOW_DAYS: Record<Kind, number> = { breach: 120, penalty: 180, policy: 30, other: 7 };
 /** Titles this similar are syndicated copies of one story, whatever their extracted facts. */
 export const DUPLICATE_TITLE_SIMILARITY = 0.7;
 /** A count that changes by this factor or more is a significant revision (worth a notification). */
@@ -29,9 +35,17 @@ export function eventIdFor(documentId: string): string {
   return `e${createHash('sha256').update(documentId).digest('base64url').slice(0, 20)}`;
 }
 
-/** When a document says what it says: its publish date, else when we first saw it. */
+/**
+ * When a document says what it says: its publish date, else when we first saw it. Empty for
+ * an undated item of a batch (the eval harness), which time windows then cannot separate.
+ */
 export function statedAt(document: Pick<ClusterDocument, 'publishedAt' | 'firstSeenAt'>): string {
   return document.publishedAt ?? document.firstSeenAt;
+}
+
+function statedOrNull(document: Pick<ClusterDocument, 'publishedAt' | 'firstSeenAt'>): string | null {
+  const at = statedAt(document);
+  return at && Number.isFinite(Date.parse(at)) ? at : null;
 }
 
 export function documentOrganizationKey(document: ClusterDocument): string | null {
@@ -43,11 +57,13 @@ export interface MatchDecision {
   reason: string;
 }
 
+/** Whether a document falls within `days` of the span its event's documents were published over. */
 function withinWindow(document: ClusterDocument, event: Event, days: number): boolean {
   const at = Date.parse(statedAt(document));
-  const from = Date.parse(event.dates.disclosed ?? event.firstSeenAt);
-  const last = Date.parse(event.updatedAt);
-  return at >= from - days * DAY_MS && at <= Math.max(from, last) + days * DAY_MS;
+  if (!Number.isFinite(at)) return true;
+  const times = event.members.map((member) => Date.parse(member.statedAt ?? '')).filter(Number.isFinite);
+  if (times.length === 0) return true;
+  return at >= Math.min(...times) - days * DAY_MS && at <= Math.max(...times) + days * DAY_MS;
 }
 
 function compatible(document: ClusterDocument, event: Event): boolean {
@@ -59,7 +75,7 @@ function compatible(document: ClusterDocument, event: Event): boolean {
     facts.penalty.currency === event.penalty.currency
   ) {
     const ratio = facts.penalty.amount / event.penalty.amount;
-    if (ratio > 1.1 || ratio < 0.9) return false;
+    if (ratio > 1.5 || ratio < 1 / 1.5) return false;
   }
   if (facts.dates.occurred && event.dates.occurred) {
     if (Math.abs(Date.parse(facts.dates.occurred) - Date.parse(event.dates.occurred)) > 90 * DAY_MS)
@@ -91,21 +107,54 @@ export function chooseEvent(document: ClusterDocument, candidates: readonly Even
   }
   if (best) return { event: best.event, reason: `near-identical title (${best.similarity.toFixed(2)})` };
 
+  const inWindow = (event: Event) =>
+    event.kind === document.facts.kind &&
+    withinWindow(document, event, MATCH_WINDOW_DAYS[event.kind]) &&
+    compatible(document, event);
+  const newest = (events: Event[]) => events.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+
   const key = documentOrganizationKey(document);
-  if (!key) return null;
-  const matches = candidates
-    .filter((event) => event.organization?.key === key && event.kind === document.facts.kind)
-    .filter(
-      (event) => withinWindow(document, event, MATCH_WINDOW_DAYS[event.kind]) && compatible(document, event),
-    )
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-  const match = matches[0];
-  return match
-    ? {
+  if (key) {
+    const match = newest(
+      candidates.filter(
+        (event) => event.organization && sameOrganization(event.organization.key, key) && inWindow(event),
+      ),
+    );
+    if (match)
+      return {
         event: match,
         reason: `same organisation (${key}) and kind within ${MATCH_WINDOW_DAYS[match.kind]} days`,
+      };
+  }
+  // The headline names an event's organisation even when extraction picked another subject.
+  const mentioned = newest(
+    candidates.filter(
+      (event) =>
+        event.organization && inWindow(event) && textNamesOrganization(document.title, event.organization),
+    ),
+  );
+  if (mentioned?.organization)
+    return { event: mentioned, reason: `headline names ${mentioned.organization.name}` };
+
+  // Without an organisation, documents share the distinctive words of one story.
+  if (!key) {
+    const words = contentWords(document.title);
+    let bestShared: { event: Event; overlap: number } | null = null;
+    for (const event of candidates) {
+      if (event.organization || !inWindow(event)) continue;
+      for (const title of event.titles) {
+        const other = contentWords(title);
+        let shared = 0;
+        for (const word of words) if (other.has(word)) shared++;
+        const overlap = shared / Math.min(words.size, other.size || 1);
+        if (shared >= 2 && overlap >= 0.4 && (!bestShared || overlap > bestShared.overlap))
+          bestShared = { event, overlap };
       }
-    : null;
+    }
+    if (bestShared)
+      return { event: bestShared.event, reason: `shared headline words (${bestShared.overlap.toFixed(2)})` };
+  }
+  return null;
 }
 
 /** How much a document's title tells: its facts, and a headline-like length. */
@@ -224,7 +273,7 @@ export function openEvent(document: ClusterDocument, now: string): Event {
     dates: {
       occurred: facts.dates.occurred,
       discovered: facts.dates.discovered,
-      disclosed: facts.dates.disclosed ?? statedAt(document),
+      disclosed: facts.dates.disclosed ?? statedOrNull(document),
     },
     affected: observation
       ? { count: observation.count, unit: observation.unit, approximate: observation.approximate }
@@ -236,7 +285,14 @@ export function openEvent(document: ClusterDocument, now: string): Event {
     related: [],
     documentIds: [document.id],
     sources: [document.sourceId],
-    members: [{ documentId: document.id, sourceId: document.sourceId, seenAt: document.firstSeenAt }],
+    members: [
+      {
+        documentId: document.id,
+        sourceId: document.sourceId,
+        seenAt: document.firstSeenAt,
+        statedAt: statedOrNull(document),
+      },
+    ],
     urls: document.url ? [document.url] : [],
     titles: [foldTitle(document.title)],
     firstSeenAt: document.firstSeenAt,
@@ -263,7 +319,12 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
   next.revision = event.revision + 1;
   next.updatedAt = now;
   next.documentIds.push(document.id);
-  next.members.push({ documentId: document.id, sourceId: document.sourceId, seenAt: document.firstSeenAt });
+  next.members.push({
+    documentId: document.id,
+    sourceId: document.sourceId,
+    seenAt: document.firstSeenAt,
+    statedAt: statedOrNull(document),
+  });
   if (!next.sources.includes(document.sourceId)) next.sources.push(document.sourceId);
   if (document.url && !next.urls.includes(document.url) && next.urls.length < CAP_URLS)
     next.urls.push(document.url);
@@ -284,7 +345,7 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
   next.country ??= facts.country;
   next.dates.occurred = earliest(next.dates.occurred, facts.dates.occurred);
   next.dates.discovered = earliest(next.dates.discovered, facts.dates.discovered);
-  next.dates.disclosed = earliest(next.dates.disclosed, facts.dates.disclosed ?? statedAt(document));
+  next.dates.disclosed = earliest(next.dates.disclosed, facts.dates.disclosed ?? statedOrNull(document));
   next.dataTypes = [...new Set([...next.dataTypes, ...facts.dataTypes])].sort();
   if (!next.penalty && facts.penalty) next.penalty = { ...facts.penalty, documentId: document.id };
   const score = informativeness(document);

@@ -111,3 +111,68 @@ export function organizationsMentioned(text: string): string[] {
   }
   return [...found];
 }
+
+const GENERIC_TOKENS = new Set([
+  'bank',
+  'group',
+  'national',
+  'international',
+  'health',
+  'service',
+  'services',
+  'systems',
+  'global',
+  'of',
+  'and',
+  'the',
+  'for',
+]);
+
+/**
+ * Whether two organisation keys name the same organisation: equal; equal without spaces
+ * ("kakao-pay" / "kakaopay"); an acronym of the other ("opm" / "office-of-personnel-
+ * management"); or one's words a leading subset of the other's with a distinctive first
+ * word ("latitude" / "latitude-financial", "japan-pension" / "japan-pension-system").
+ */
+export function sameOrganization(a: string, b: string): boolean {
+  if (a === b) return true;
+  const compactA = a.replace(/-/g, '');
+  const compactB = b.replace(/-/g, '');
+  if (compactA === compactB) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const shortTokens = short.split('-');
+  const longTokens = long.split('-');
+  if (shortTokens.length === 1 && longTokens.length >= 3 && /^[a-z]{3,6}$/.test(short)) {
+    const initials = longTokens
+      .filter((token) => !['of', 'and', 'the', 'for', '&'].includes(token))
+      .map((token) => token[0])
+      .join('');
+    if (initials === short) return true;
+  }
+  const first = shortTokens[0] ?? '';
+  if (first.length < 4 || GENERIC_TOKENS.has(first)) return false;
+  // Singular/plural of a word ("pension" / "pensions") counts as the same word.
+  const same = (x: string, y: string) => x === y || `${x}s` === y || `${y}s` === x;
+  return shortTokens.every((token, index) => same(token, longTokens[index] ?? ''));
+}
+
+/** Whether a text names an organisation (its display name or an alias) as a word. */
+export function textNamesOrganization(
+  text: string,
+  organization: { name: string; aliases: readonly string[] },
+): boolean {
+  const lower = text.normalize('NFKC').toLowerCase();
+  for (const name of [organization.name, ...organization.aliases]) {
+    const needle = name.normalize('NFKC').toLowerCase().trim();
+    const cjk = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(needle);
+    if (needle.length < (cjk ? 2 : 3)) continue;
+    let at = lower.indexOf(needle);
+    while (at >= 0) {
+      const before = lower[at - 1] ?? ' ';
+      const after = lower[at + needle.length] ?? ' ';
+      if (cjk || (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after))) return true;
+      at = lower.indexOf(needle, at + 1);
+    }
+  }
+  return false;
+}

@@ -41,3 +41,19 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 export function titleSimilarity(a: string, b: string): number {
   return jaccard(shingles(a), shingles(b));
 }
+
+const STOPWORDS = new Set(
+  'a an and are as at be been by for from has have how in into is it its of on or over says say said than that the their this to was were will with after amid new why what who'.split(
+    ' ',
+  ),
+);
+
+/** Distinctive words of a headline: folded, stop words dropped, a plural "s" trimmed. */
+export function contentWords(title: string): Set<string> {
+  const words = new Set<string>();
+  for (const word of foldTitle(title).split(' ')) {
+    if (word.length < 2 || STOPWORDS.has(word)) continue;
+    words.add(word.length > 4 && word.endsWith('s') ? word.slice(0, -1) : word);
+  }
+  return words;
+}

@@ -62,8 +62,11 @@ export interface Event {
   documentIds: string[];
   /** Source ids, each outlet counted once. */
   sources: string[];
-  /** Each member document with its source and when we first saw it (for as-of snapshots). */
-  members: { documentId: string; sourceId: string; seenAt: string }[];
+  /**
+   * Each member document with its source, when we first saw it (for as-of snapshots) and
+   * when it says it was published (the time window of matching is built from these).
+   */
+  members: { documentId: string; sourceId: string; seenAt: string; statedAt: string | null }[];
   /** Canonical URLs of member documents (capped), to recognise the same story twice. */
   urls: string[];
   /** Folded titles of member documents (capped), to recognise syndicated copies. */
