@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   Billing,
@@ -56,6 +56,12 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'Slack incoming-webhook URLs are issued by Slack; no rotation Lambda can create one. They are rotated by re-issuing the webhook in Slack and running put-secret-value (docs/DEPLOY.md).',
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SlackWebhooksSecretArn', {
+      value: this.slackWebhooks.secretArn,
+      description: 'Set its value with aws secretsmanager put-secret-value (docs/DEPLOY.md)',
     });
   }
 }
