@@ -2,7 +2,7 @@
  * Scoring of extractor (and clustering) output against labelled cases, exactly as
  * /work/shared/eval/README.md defines the metrics. Pure: no I/O.
  */
-import { type Kind, KINDS } from '../extract/types.ts';
+import { KINDS, type Kind } from '../extract/types.ts';
 import type { ExtractLine, WireInput } from '../extract/wire.ts';
 
 /** An expected count or amount; a list means any of its values is right (null = no value is right too). */
@@ -29,7 +29,10 @@ export interface EvalCase {
 }
 
 /** The extractor output for a case, plus the event id when a clusterer ran. */
-export type EvalPrediction = Pick<ExtractLine, 'kind' | 'organization' | 'affected' | 'penalty' | 'country' | 'data_types'> & {
+export type EvalPrediction = Pick<
+  ExtractLine,
+  'kind' | 'organization' | 'affected' | 'penalty' | 'country' | 'data_types'
+> & {
   id: string | null;
   event_id?: string | null;
 };
@@ -63,7 +66,14 @@ export interface GroupScores {
   affected: PrecisionRecall;
   penalty: PrecisionRecall;
   country: Ratio;
-  dataTypes: { tp: number; fp: number; fn: number; precision: number | null; recall: number | null; f1: number | null };
+  dataTypes: {
+    tp: number;
+    fp: number;
+    fn: number;
+    precision: number | null;
+    recall: number | null;
+    f1: number | null;
+  };
   /** Null when no case of the group carries a cluster label or no prediction carries an event id. */
   cluster: PrecisionRecall | null;
 }
@@ -84,7 +94,19 @@ export interface Failure {
 }
 
 const DEFAULT_TOLERANCE = 0.01;
-const CORPORATE_SUFFIXES = new Set(['inc', 'corp', 'corporation', 'co', 'ltd', 'llc', 'plc', 'gmbh', 'sa', 'ag', '주식회사']);
+const CORPORATE_SUFFIXES = new Set([
+  'inc',
+  'corp',
+  'corporation',
+  'co',
+  'ltd',
+  'llc',
+  'plc',
+  'gmbh',
+  'sa',
+  'ag',
+  '주식회사',
+]);
 
 /**
  * Folds an organisation name for comparison: case, punctuation, white space and corporate
@@ -100,8 +122,13 @@ export function foldOrganization(name: string): string {
   return tokens.join('');
 }
 
-const ratio = (right: number, total: number): Ratio => ({ right, total, value: total === 0 ? null : right / total });
-const asList = <T>(v: OneOrMany<T> | undefined): Array<T | null> => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const ratio = (right: number, total: number): Ratio => ({
+  right,
+  total,
+  value: total === 0 ? null : right / total,
+});
+const asList = <T>(v: OneOrMany<T> | undefined): Array<T | null> =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
 const within = (predicted: number, expected: number, tolerance: number): boolean =>
   Math.abs(predicted - expected) <= tolerance * Math.abs(expected);
 
@@ -132,14 +159,20 @@ class PrCounter {
   }
 
   result(): PrecisionRecall {
-    return { precision: ratio(this.predictedRight, this.predicted), recall: ratio(this.expectedRight, this.expected) };
+    return {
+      precision: ratio(this.predictedRight, this.predicted),
+      recall: ratio(this.expectedRight, this.expected),
+    };
   }
 }
 
 function scoreGroup(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>): GroupScores {
   let kindRight = 0;
   let kindTotal = 0;
-  const perKind = Object.fromEntries(KINDS.map((k) => [k, { tp: 0, fp: 0, fn: 0, f1: null }])) as Record<Kind, KindClassScore>;
+  const perKind = Object.fromEntries(KINDS.map((k) => [k, { tp: 0, fp: 0, fn: 0, f1: null }])) as Record<
+    Kind,
+    KindClassScore
+  >;
   let orgRight = 0;
   let orgTotal = 0;
   const affected = new PrCounter();
@@ -180,7 +213,9 @@ function scoreGroup(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>): G
       const pen = p.penalty;
       const matches =
         pen !== null &&
-        options.some((o) => o !== null && o.currency === pen.currency && within(pen.amount, o.amount, DEFAULT_TOLERANCE));
+        options.some(
+          (o) => o !== null && o.currency === pen.currency && within(pen.amount, o.amount, DEFAULT_TOLERANCE),
+        );
       penalty.add(options, pen !== null, matches);
     }
     if (e.country !== undefined) {
@@ -190,8 +225,9 @@ function scoreGroup(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>): G
     if (e.data_types !== undefined) {
       const gold = new Set(e.data_types);
       const predicted = new Set<string>(p.data_types);
-      for (const t of predicted) if (gold.has(t)) dtTp += 1;
-      else dtFp += 1;
+      for (const t of predicted)
+        if (gold.has(t)) dtTp += 1;
+        else dtFp += 1;
       for (const t of gold) if (!predicted.has(t)) dtFn += 1;
     }
   }
@@ -225,7 +261,8 @@ function scoreGroup(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>): G
 /** Pairwise precision/recall over cases that carry a cluster label and a predicted event id. */
 function scoreClusters(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>): PrecisionRecall | null {
   const labelled = pairs.filter(
-    ({ c, p }) => typeof c.expect.cluster === 'string' && typeof p.event_id === 'string' && p.event_id.length > 0,
+    ({ c, p }) =>
+      typeof c.expect.cluster === 'string' && typeof p.event_id === 'string' && p.event_id.length > 0,
   );
   if (labelled.length === 0) return null;
   let predictedSame = 0;
@@ -245,14 +282,25 @@ function scoreClusters(pairs: ReadonlyArray<{ c: EvalCase; p: EvalPrediction }>)
   return { precision: ratio(both, predictedSame), recall: ratio(both, goldSame) };
 }
 
-function pairUp(cases: readonly EvalCase[], predictions: readonly EvalPrediction[]): Array<{ c: EvalCase; p: EvalPrediction }> {
+function pairUp(
+  cases: readonly EvalCase[],
+  predictions: readonly EvalPrediction[],
+): Array<{ c: EvalCase; p: EvalPrediction }> {
   const byId = new Map<string, EvalPrediction>();
   for (const p of predictions) if (p.id !== null) byId.set(p.id, p);
   return cases.map((c, i) => ({ c, p: byId.get(c.id) ?? predictions[i] ?? emptyPrediction(c.id) }));
 }
 
 function emptyPrediction(id: string): EvalPrediction {
-  return { id, kind: 'other', organization: null, affected: null, penalty: null, country: null, data_types: [] };
+  return {
+    id,
+    kind: 'other',
+    organization: null,
+    affected: null,
+    penalty: null,
+    country: null,
+    data_types: [],
+  };
 }
 
 /** Scores predictions (matched to cases by id, else by position) overall and per group. */
@@ -265,7 +313,8 @@ export function scoreCases(cases: readonly EvalCase[], predictions: readonly Eva
     byGroup.set(pair.c.group, list);
   }
   const groups: Record<string, GroupScores> = {};
-  for (const [group, list] of [...byGroup.entries()].sort(([a], [b]) => a.localeCompare(b))) groups[group] = scoreGroup(list);
+  for (const [group, list] of [...byGroup.entries()].sort(([a], [b]) => a.localeCompare(b)))
+    groups[group] = scoreGroup(list);
   return { overall: scoreGroup(pairs), groups };
 }
 
@@ -280,14 +329,17 @@ export function listFailures(cases: readonly EvalCase[], predictions: readonly E
     if (e.kind !== undefined && resolveGoldKind(e.kind, p.kind) !== p.kind) fail('kind', e.kind, p.kind);
     if (e.organization !== undefined && e.organization !== null) {
       const names = (Array.isArray(e.organization) ? e.organization : [e.organization]).map(foldOrganization);
-      if (p.organization === null || !names.includes(foldOrganization(p.organization))) fail('organization', e.organization, p.organization);
+      if (p.organization === null || !names.includes(foldOrganization(p.organization)))
+        fail('organization', e.organization, p.organization);
     }
     if (e.affected !== undefined) {
       const options = asList(e.affected);
       const tolerance = c.tolerance?.affected ?? DEFAULT_TOLERANCE;
       const count = p.affected?.count ?? null;
       const ok =
-        count === null ? options.length === 0 || options.includes(null) : options.some((o) => o !== null && within(count, o.count, tolerance));
+        count === null
+          ? options.length === 0 || options.includes(null)
+          : options.some((o) => o !== null && within(count, o.count, tolerance));
       if (!ok) fail('affected', e.affected, p.affected);
     }
     if (e.penalty !== undefined) {
@@ -296,10 +348,14 @@ export function listFailures(cases: readonly EvalCase[], predictions: readonly E
       const ok =
         pen === null
           ? options.length === 0 || options.includes(null)
-          : options.some((o) => o !== null && o.currency === pen.currency && within(pen.amount, o.amount, DEFAULT_TOLERANCE));
+          : options.some(
+              (o) =>
+                o !== null && o.currency === pen.currency && within(pen.amount, o.amount, DEFAULT_TOLERANCE),
+            );
       if (!ok) fail('penalty', e.penalty, p.penalty);
     }
-    if (e.country !== undefined && (p.country ?? null) !== (e.country ?? null)) fail('country', e.country, p.country);
+    if (e.country !== undefined && (p.country ?? null) !== (e.country ?? null))
+      fail('country', e.country, p.country);
     if (e.data_types !== undefined) {
       const gold = [...e.data_types].sort().join(',');
       const predicted = [...p.data_types].sort().join(',');

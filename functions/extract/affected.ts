@@ -29,7 +29,9 @@ const PEOPLE = new Set(
     .filter((w) => w.length > 0),
 );
 const ACCOUNTS = new Set(
-  `accounts account profiles logins comptes konten cuentas contas account'`.split(/\s+/).filter((w) => w.length > 0),
+  `accounts account profiles logins comptes konten cuentas contas account'`
+    .split(/\s+/)
+    .filter((w) => w.length > 0),
 );
 const RECORDS = new Set(
   `records record rows entries files documents credentials passwords emails cards numbers details ids identities names
@@ -44,12 +46,13 @@ const FILLER = new Set(
   bank payment card phone mobile driver's drivers license licence passport identity id insurance medical health
   online paying loyalty and de des du d' der die von del de los las di dei das dos other more additional existing
   past present total potential possible anonymized anonymised korean american japanese french german british chinese
-  indian canadian australian` 
+  indian canadian australian`
     .split(/\s+/)
     .filter((w) => w.length > 0),
 );
-const STOP_AFTER = /^(?:in|on|at|for|to|from|with|by|was|were|is|are|has|have|had|will|would|may|might|could|can|that|which|who|whose|after|before|since|per|than|or|as|while|when|because|but)$/i;
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'&.\-]*/uy;
+const STOP_AFTER =
+  /^(?:in|on|at|for|to|from|with|by|was|were|is|are|has|have|had|will|would|may|might|could|can|that|which|who|whose|after|before|since|per|than|or|as|while|when|because|but)$/i;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'&.-]*/uy;
 const SPACES = /[ ,]*/y;
 // "has 9.6 million members", "a subscriber base of 34 million": size of a company, not of a breach.
 const SIZE_BEFORE =
@@ -71,7 +74,11 @@ function unitAfter(text: string, end: number): AffectedUnit | null {
   const ko = KO_COUNTER.exec(text.slice(end, end + 8));
   if (ko) {
     const c = ko[1] ?? '';
-    return c === '건' || c === '件' ? 'records' : c.includes('계정') || c === 'アカウント' ? 'accounts' : 'people';
+    return c === '건' || c === '件'
+      ? 'records'
+      : c.includes('계정') || c === 'アカウント'
+        ? 'accounts'
+        : 'people';
   }
   let pos = end;
   for (let i = 0; i < 7; i++) {
@@ -84,7 +91,7 @@ function unitAfter(text: string, end: number): AffectedUnit | null {
     const w = WORD.exec(text);
     if (w === null) return null;
     pos += w[0].length;
-    const raw = w[0].replace(/[.\-]+$/, '');
+    const raw = w[0].replace(/[.-]+$/, '');
     const lower = raw.toLowerCase().replace(/'s$/, '');
     if (ACCOUNTS.has(lower)) return 'accounts';
     if (PEOPLE.has(lower)) return 'people';
@@ -127,7 +134,8 @@ function pick(cands: readonly Candidate[]): Candidate | null {
   if (cands.length === 0) return null;
   const first = cands[0]!;
   let best = first;
-  for (const c of cands) if (c.sentenceIndex === first.sentenceIndex && c.mention.value > best.mention.value) best = c;
+  for (const c of cands)
+    if (c.sentenceIndex === first.sentenceIndex && c.mention.value > best.mention.value) best = c;
   return best;
 }
 
@@ -143,7 +151,10 @@ export function extractAffected(ctx: DocContext): { affected: Affected; evidence
     const lower = chosen.mention.approximate ? 0.9 * v : 0.99 * v;
     const upper = chosen.mention.approximate ? 1.5 * v : 1.01 * v;
     const refined = summaryCands.find(
-      (c) => c.mention.value >= lower && c.mention.value <= upper && c.mention.precision > chosen!.mention.precision,
+      (c) =>
+        c.mention.value >= lower &&
+        c.mention.value <= upper &&
+        c.mention.precision > chosen!.mention.precision,
     );
     if (refined) chosen = refined;
   }
@@ -151,6 +162,9 @@ export function extractAffected(ctx: DocContext): { affected: Affected; evidence
   if (count < 1) return null;
   return {
     affected: { count, unit: chosen.unit, approximate: chosen.mention.approximate },
-    evidence: { field: chosen.field.name, text: chosen.sentence.length > 300 ? `${chosen.sentence.slice(0, 297)}...` : chosen.sentence },
+    evidence: {
+      field: chosen.field.name,
+      text: chosen.sentence.length > 300 ? `${chosen.sentence.slice(0, 297)}...` : chosen.sentence,
+    },
   };
 }

@@ -2,10 +2,18 @@
  * The prepared document every extractor module reads: normalised, capped fields with their
  * sentences, quantities and money amounts computed once.
  */
+
+import { type Token, tokenize } from './lexicon.ts';
 import { findMoney, type MoneyMention } from './money.ts';
 import { type NumberMention, scanNumbers } from './numbers.ts';
-import { type Token, tokenize } from './lexicon.ts';
-import { MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, prepareField, type Sentence, scriptHints, splitSentences } from './text.ts';
+import {
+  MAX_SUMMARY_CHARS,
+  MAX_TITLE_CHARS,
+  prepareField,
+  type Sentence,
+  scriptHints,
+  splitSentences,
+} from './text.ts';
 import type { ExtractInput } from './types.ts';
 
 /** One prepared text field. */
@@ -41,7 +49,14 @@ export interface DocContext {
 function prepare(name: 'title' | 'summary', raw: unknown, max: number, lang: string): Field {
   const text = prepareField(raw, max);
   const numbers = scanNumbers(text, lang);
-  return { name, text, sentences: splitSentences(text), numbers, money: findMoney(text, numbers, lang), tokens: tokenize(text, 600) };
+  return {
+    name,
+    text,
+    sentences: splitSentences(text),
+    numbers,
+    money: findMoney(text, numbers, lang),
+    tokens: tokenize(text, 600),
+  };
 }
 
 /** Guesses the language when the input does not say, from script alone. */

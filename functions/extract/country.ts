@@ -6,13 +6,26 @@
  * weighs almost nothing.
  */
 import type { DocContext } from './context.ts';
-import { CJK_COUNTRY_NAMES, CJK_REGULATORS, COUNTRY_NAMES, REGULATORS, type Regulator, TLD_COUNTRY } from './geo.ts';
+import {
+  CJK_COUNTRY_NAMES,
+  CJK_REGULATORS,
+  COUNTRY_NAMES,
+  REGULATORS,
+  type Regulator,
+  TLD_COUNTRY,
+} from './geo.ts';
 import { PhraseMatcher } from './lexicon.ts';
 import type { Evidence } from './types.ts';
 
 const countryMatcher = new PhraseMatcher<string>(
   Object.entries(COUNTRY_NAMES).flatMap(([code, names]) =>
-    names.split('|').map((n) => (n.startsWith('=') ? { phrase: n.slice(1), value: code, caseSensitive: true } : { phrase: n, value: code })),
+    names
+      .split('|')
+      .map((n) =>
+        n.startsWith('=')
+          ? { phrase: n.slice(1), value: code, caseSensitive: true }
+          : { phrase: n, value: code },
+      ),
   ),
 );
 const regulatorMatcher = new PhraseMatcher<Regulator>(
@@ -20,7 +33,8 @@ const regulatorMatcher = new PhraseMatcher<Regulator>(
 );
 
 // After a country word: the country is where the attackers or suspects come from.
-const ATTACKER_AFTER = /^[-' ]{0,2}(?:s )?(?:state[- ]sponsored |state[- ]backed |government[- ]backed |linked |backed |based )?(?:hackers?|hacking|attackers?|threat actors?|cybercriminals?|spies|intelligence|nationals?|former employee|employee|suspects?|gang|group|military|government hackers|apt)\b/i;
+const ATTACKER_AFTER =
+  /^[-' ]{0,2}(?:s )?(?:state[- ]sponsored |state[- ]backed |government[- ]backed |linked |backed |based )?(?:hackers?|hacking|attackers?|threat actors?|cybercriminals?|spies|intelligence|nationals?|former employee|employee|suspects?|gang|group|military|government hackers|apt)\b/i;
 const ATTACKER_BEFORE = /(?:by|from|blamed|behind|accused|suspected|linked to|tied to)\s+(?:the\s+)?$/i;
 const BEHIND_AFTER = /^(?:'s)?\s+(?:was |is |were )?(?:behind|blamed|accused|responsible)\b/i;
 const BASED_AFTER = /^-based\b/i;
@@ -74,10 +88,13 @@ export interface CountryResult {
 }
 
 /** Finds regulators named in the document, title first. */
-export function findRegulators(ctx: DocContext): Array<{ regulator: Regulator; field: 'title' | 'summary'; start: number }> {
+export function findRegulators(
+  ctx: DocContext,
+): Array<{ regulator: Regulator; field: 'title' | 'summary'; start: number }> {
   const out: Array<{ regulator: Regulator; field: 'title' | 'summary'; start: number }> = [];
   for (const field of [ctx.title, ctx.summary]) {
-    for (const hit of regulatorMatcher.findAll(field.tokens)) out.push({ regulator: hit.value, field: field.name, start: hit.start });
+    for (const hit of regulatorMatcher.findAll(field.tokens))
+      out.push({ regulator: hit.value, field: field.name, start: hit.start });
     if (ctx.hangul || ctx.kana) {
       for (const r of CJK_REGULATORS) {
         const at = field.text.indexOf(r.phrase);
@@ -89,7 +106,11 @@ export function findRegulators(ctx: DocContext): Array<{ regulator: Regulator; f
 }
 
 /** Weighs the country evidence of a document. */
-export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx), englishDefault = false): CountryResult {
+export function extractCountry(
+  ctx: DocContext,
+  regulators = findRegulators(ctx),
+  englishDefault = false,
+): CountryResult {
   const score = new Map<string, number>();
   const why = new Map<string, Evidence>();
   const add = (code: string, weight: number, evidence: Evidence): void => {
@@ -100,7 +121,10 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
 
   for (const r of regulators) {
     const field = r.field === 'title' ? ctx.title : ctx.summary;
-    add(r.regulator.country, r.field === 'title' ? 4 : 3, { field: r.field, text: sentenceOf(field.text, r.start) });
+    add(r.regulator.country, r.field === 'title' ? 4 : 3, {
+      field: r.field,
+      text: sentenceOf(field.text, r.start),
+    });
   }
   const authority = regulators[0]?.regulator.name ?? null;
 
@@ -111,7 +135,8 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
       const after = field.text.slice(hit.end, hit.end + 40);
       const before = field.text.slice(Math.max(0, hit.start - 30), hit.start);
       let weight = field.name === 'title' ? 2 : hit.start < firstSentenceEnd ? 1.5 : 1;
-      if (ATTACKER_AFTER.test(after) || ATTACKER_BEFORE.test(before) || BEHIND_AFTER.test(after)) weight = 0.1;
+      if (ATTACKER_AFTER.test(after) || ATTACKER_BEFORE.test(before) || BEHIND_AFTER.test(after))
+        weight = 0.1;
       if (hit.value === 'KP') weight *= 0.3;
       if (BASED_AFTER.test(after)) weight += 1;
       add(hit.value, weight, { field: field.name, text: sentenceOf(field.text, hit.start) });
@@ -120,7 +145,11 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
       for (const [code, names] of Object.entries(CJK_COUNTRY_NAMES)) {
         for (const n of names) {
           const at = field.text.indexOf(n);
-          if (at >= 0) add(code, field.name === 'title' ? 1.5 : 1, { field: field.name, text: sentenceOf(field.text, at) });
+          if (at >= 0)
+            add(code, field.name === 'title' ? 1.5 : 1, {
+              field: field.name,
+              text: sentenceOf(field.text, at),
+            });
         }
       }
     }
@@ -131,7 +160,8 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
   const tldCountry = TLD_COUNTRY[ctx.tld];
   if (tldCountry) add(tldCountry, 0.6, { field: 'source', text: ctx.url });
   for (const label of ctx.hostLabels.slice(0, -1)) {
-    for (const [needle, code] of HOST_HINTS) if (label.includes(needle)) add(code, 0.6, { field: 'source', text: ctx.url });
+    for (const [needle, code] of HOST_HINTS)
+      if (label.includes(needle)) add(code, 0.6, { field: 'source', text: ctx.url });
   }
   for (const field of [ctx.title, ctx.summary]) {
     for (const money of field.money.slice(0, 3)) {
@@ -139,7 +169,8 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
       if (code) add(code, 0.7, { field: field.name, text: sentenceOf(field.text, money.start) });
     }
   }
-  if (ctx.sourceCountry) add(ctx.sourceCountry, 1.2, { field: 'source', text: `source country ${ctx.sourceCountry}` });
+  if (ctx.sourceCountry)
+    add(ctx.sourceCountry, 1.2, { field: 'source', text: `source country ${ctx.sourceCountry}` });
   if (ctx.hangul) add('KR', 1, { field: 'source', text: 'Korean script' });
   if (ctx.kana) add('JP', 1, { field: 'source', text: 'Japanese script' });
   if (/\bSocial Security numbers?\b|\bSSNs?\b|\bHIPAA\b|\battorneys? general\b/i.test(ctx.all)) {
@@ -157,9 +188,15 @@ export function extractCountry(ctx: DocContext, regulators = findRegulators(ctx)
   if (best === null || bestScore < 0.8) {
     // English-language reports that name no place at all are overwhelmingly about US organisations.
     if (ctx.lang === 'en' && englishDefault) {
-      return { country: 'US', evidence: { field: 'source', text: 'default for English-language reports naming no place' }, authority };
+      return {
+        country: 'US',
+        evidence: { field: 'source', text: 'default for English-language reports naming no place' },
+        authority,
+      };
     }
-    return best !== null && bestScore >= 0.6 ? { country: best, evidence: why.get(best) ?? null, authority } : { country: null, evidence: null, authority };
+    return best !== null && bestScore >= 0.6
+      ? { country: best, evidence: why.get(best) ?? null, authority }
+      : { country: null, evidence: null, authority };
   }
   return { country: best, evidence: why.get(best) ?? null, authority };
 }

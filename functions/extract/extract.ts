@@ -11,7 +11,15 @@ import { extractDates } from './dates.ts';
 import { classifyKind } from './kind.ts';
 import { extractOrganization } from './organization.ts';
 import { extractPenalty } from './penalty.ts';
-import { DATA_TYPES, type DataType, type ExtractInput, type Facts, KINDS, type Kind, type StructuredHints } from './types.ts';
+import {
+  DATA_TYPES,
+  type DataType,
+  type ExtractInput,
+  type Facts,
+  KINDS,
+  type Kind,
+  type StructuredHints,
+} from './types.ts';
 
 /** Bumped whenever a rule change can change an output for the same input. */
 export const EXTRACTOR_VERSION = '1.0.0';
@@ -47,11 +55,15 @@ function emptyFacts(): Facts {
 
 function extractUnsafe(input: ExtractInput): Facts {
   const ctx = buildContext(input);
-  const hints: StructuredHints = input.structured && typeof input.structured === 'object' ? input.structured : {};
+  const hints: StructuredHints =
+    input.structured && typeof input.structured === 'object' ? input.structured : {};
   const facts = emptyFacts();
 
   const kindResult = classifyKind(ctx);
-  const hintKind = hints.kind !== undefined && (KINDS as readonly string[]).includes(hints.kind) ? (hints.kind as Kind) : null;
+  const hintKind =
+    hints.kind !== undefined && (KINDS as readonly string[]).includes(hints.kind)
+      ? (hints.kind as Kind)
+      : null;
   facts.kind = hintKind ?? kindResult.kind;
   if (hintKind) facts.evidence.kind = { field: 'structured', text: `kind ${hintKind}` };
   else if (kindResult.evidence) facts.evidence.kind = kindResult.evidence;
@@ -88,7 +100,10 @@ function extractUnsafe(input: ExtractInput): Facts {
 
   if (validPenalty(hints.penalty)) {
     facts.penalty = { ...hints.penalty };
-    facts.evidence.penalty = { field: 'structured', text: `penalty ${hints.penalty.amount} ${hints.penalty.currency}` };
+    facts.evidence.penalty = {
+      field: 'structured',
+      text: `penalty ${hints.penalty.amount} ${hints.penalty.currency}`,
+    };
   } else if (facts.kind === 'penalty') {
     const authority = penaltyAuthority(regulators);
     const penalty = extractPenalty(ctx, authority);
@@ -100,7 +115,10 @@ function extractUnsafe(input: ExtractInput): Facts {
 
   if (Array.isArray(hints.dataTypeLabels) && hints.dataTypeLabels.length > 0) {
     facts.dataTypes = sortTypes(mapDataTypeLabels(hints.dataTypeLabels));
-    facts.evidence.dataTypes = { field: 'structured', text: hints.dataTypeLabels.slice(0, 20).join(', ').slice(0, 300) };
+    facts.evidence.dataTypes = {
+      field: 'structured',
+      text: hints.dataTypeLabels.slice(0, 20).join(', ').slice(0, 300),
+    };
   } else if (facts.kind === 'breach' || facts.kind === 'penalty') {
     const types = extractDataTypes(ctx);
     facts.dataTypes = sortTypes(types.dataTypes);
@@ -130,7 +148,9 @@ function sortTypes(types: readonly DataType[]): DataType[] {
 }
 
 function validAffected(a: StructuredHints['affected']): a is NonNullable<StructuredHints['affected']> {
-  return a !== undefined && a !== null && typeof a.count === 'number' && Number.isFinite(a.count) && a.count > 0;
+  return (
+    a !== undefined && a !== null && typeof a.count === 'number' && Number.isFinite(a.count) && a.count > 0
+  );
 }
 
 function validPenalty(p: StructuredHints['penalty']): p is NonNullable<StructuredHints['penalty']> {

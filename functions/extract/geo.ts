@@ -99,7 +99,12 @@ export interface Regulator {
 }
 
 const R = (phrase: string, country: string, name = phrase): Regulator => ({ phrase, country, name });
-const A = (phrase: string, country: string, name = phrase): Regulator => ({ phrase, country, name, caseSensitive: true });
+const A = (phrase: string, country: string, name = phrase): Regulator => ({
+  phrase,
+  country,
+  name,
+  caseSensitive: true,
+});
 
 /** Regulators and authorities by jurisdiction. Ambiguous acronyms (AP, OPC, CNPD) are left out. */
 export const REGULATORS: readonly Regulator[] = [

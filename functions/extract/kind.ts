@@ -19,7 +19,7 @@ const DDOS = /\b(?:ddos|denial[- ]of[- ]service|knocked offline|defaced|outage)\
 
 // A sanction that happened or is announced against someone.
 const PENALTY_EVENT =
-  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on |against )?(?=[A-Z])|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty)\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
+  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on |against )?(?=[A-Z])|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty|(?:seeks?|seeking|proposes?|proposed|intends?|plans?|faces?) (?:a |an )?(?:[\w$€£¥₩.]+ ){0,3}(?:fine|penalty))\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
 // The same words in roundups and explainers: counts of fines, "fines up to".
 const PENALTY_ROUNDUP =
   /\b\d+ (?:multas|fines|sanctions|amendes|bußgelder|bussgelder|sanciones|procedimientos)\b|\b(?:fines|sanctions|amendes|multas|sanciones) (?:rgpd|gdpr)\b|nivel de multas|lo que debes saber|^(?:fines|bußgelder|bussgelder|amendes|multas|sanciones|sanctions) (?:under|nach|selon|según|for|in)\b/i;
@@ -49,7 +49,11 @@ const GENERIC_STRONG =
 const NON_EVENT =
   /\b(?:raises? \$|funding round|series [a-e]\b|valuation|valued at|acquisition of|acquires?|acquired|completes? acquisition|ipo\b|patch tuesday|zero-days?|vulnerabilit(?:y|ies)|cves?\b|product launch|launches)\b/i;
 
-const BUSINESS_DEAL = /\b(?:acquisition|acquire[sd]?|merger|valuation|funding|investment round|buyout|takeover)\b/i;
+const BUSINESS_DEAL =
+  /\b(?:acquisition|acquire[sd]?|merger|valuation|funding|investment round|buyout|takeover)\b/i;
+
+// Headline verbs that need case: "SEC Fines Altaba", "regulator fines Acme" (but not "fines up to").
+const PENALTY_VERB_CS = /\b(?:[Ff]ines|FINES|[Ss]anctions|[Pp]enali[sz]es|[Ss]laps) (?:[A-Z]|[a-z]+[A-Z])/;
 
 /** Result of classification, with the sentence that decided it. */
 export interface KindResult {
@@ -95,15 +99,19 @@ export function classifyKind(ctx: DocContext): KindResult {
   const title = ctx.title.text;
   const genericTitle = lazy(() => title.length > 0 && GENERIC_TITLE.test(title));
   const genericStrong = lazy(
-    () => GENERIC_STRONG.test(title) || (title.length === 0 && GENERIC_STRONG.test(ctx.summary.text.slice(0, 200))),
+    () =>
+      GENERIC_STRONG.test(title) ||
+      (title.length === 0 && GENERIC_STRONG.test(ctx.summary.text.slice(0, 200))),
   );
-  const penaltyEvent = lazy(() => PENALTY_EVENT.test(all));
+  const penaltyEvent = lazy(() => PENALTY_EVENT.test(all) || PENALTY_VERB_CS.test(all));
   const roundup = lazy(() => PENALTY_ROUNDUP.test(all));
   const nonPrivacy = lazy(() => NON_PRIVACY.test(all));
   const privacy = lazy(() => PRIVACY.test(all));
   const strongPrivacy = lazy(() => STRONG_PRIVACY.test(all));
   const breachStrong = lazy(() => BREACH_STRONG.test(all));
-  const breachWeak = lazy(() => !breachStrong() && BREACH_WEAK.test(all) && DATA_CUE.test(all) && !DDOS.test(all));
+  const breachWeak = lazy(
+    () => !breachStrong() && BREACH_WEAK.test(all) && DATA_CUE.test(all) && !DDOS.test(all),
+  );
   const policyNoun = (text: string): boolean => POLICY_NOUN.test(text) || POLICY_ACT.test(text);
   const policy = lazy(() => policyNoun(all) && POLICY_ACTION.test(all) && POLICY_TOPIC.test(all));
   const lede = title.length > 0 ? title : (ctx.summary.sentences[0]?.text ?? '');
@@ -111,23 +119,34 @@ export function classifyKind(ctx: DocContext): KindResult {
   const sanctionAmount = lazy(() => hasSanctionAmount(ctx));
   const explicitFine = lazy(() => /\bfined\b|부과받|부과했/i.test(all));
 
-  if (penaltyEvent() && nonPrivacy() && !(strongPrivacy() && !/antitrust|dominan|laundering|competition/i.test(title))) {
+  if (
+    penaltyEvent() &&
+    nonPrivacy() &&
+    !(strongPrivacy() && !/antitrust|dominan|laundering|competition/i.test(title))
+  ) {
     return { kind: 'other', evidence: firstMatchEvidence(ctx, NON_PRIVACY) };
   }
   if (policyLede() && !sanctionAmount() && !explicitFine()) {
     return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
   }
   if (penaltyEvent() && !roundup() && (privacy() || breachStrong()) && !genericStrong()) {
-    const businessDeal = BUSINESS_DEAL.test(all) && !/\bfined\b|penalt|sanction|regulator|watchdog/i.test(all);
+    const businessDeal =
+      BUSINESS_DEAL.test(all) && !/\bfined\b|penalt|sanction|regulator|watchdog/i.test(all);
     const classActionOnly =
-      CLASS_ACTION.test(all) && !sanctionAmount() && !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
-    if (!businessDeal && !classActionOnly) return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
+      CLASS_ACTION.test(all) &&
+      !sanctionAmount() &&
+      !/\bfined\b|과징금|regulator|commission|authority/i.test(all);
+    if (!businessDeal && !classActionOnly)
+      return { kind: 'penalty', evidence: firstMatchEvidence(ctx, PENALTY_EVENT) };
   }
   if (genericStrong() || (penaltyEvent() && roundup())) return { kind: 'other', evidence: null };
   if (breachStrong() || breachWeak()) {
     const onlyVulnerability = !breachStrong() && NON_EVENT.test(all);
     if (!onlyVulnerability && !(genericTitle() && !breachStrong()) && !(policy() && !breachStrong())) {
-      return { kind: 'breach', evidence: firstMatchEvidence(ctx, breachStrong() ? BREACH_STRONG : BREACH_WEAK) };
+      return {
+        kind: 'breach',
+        evidence: firstMatchEvidence(ctx, breachStrong() ? BREACH_STRONG : BREACH_WEAK),
+      };
     }
   }
   if (policy()) return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };

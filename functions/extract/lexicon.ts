@@ -15,6 +15,7 @@ export interface Token {
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'.&-]*/gu;
 // Plain ASCII text (most English input) takes a cheaper non-Unicode pattern.
 const TOKEN_ASCII = /[A-Za-z0-9][A-Za-z0-9'.&-]*/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test has to span the control range.
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const DOTTED_ABBREVIATION = /^(?:\p{L}\.){2,}$/u;
 
@@ -103,7 +104,14 @@ export class PhraseMatcher<T> {
       }
       if (ok) {
         const last = tokens[i + words.length - 1]!;
-        return { value: entry.value, phrase: entry.phrase, firstToken: i, lastToken: i + words.length - 1, start: first.start, end: last.end };
+        return {
+          value: entry.value,
+          phrase: entry.phrase,
+          firstToken: i,
+          lastToken: i + words.length - 1,
+          start: first.start,
+          end: last.end,
+        };
       }
     }
     return null;

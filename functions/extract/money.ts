@@ -164,11 +164,11 @@ const SUFFIX_WORDS: Record<string, string> = {
   rubles: 'RUB',
   roubles: 'RUB',
   pesos: 'MXN',
-  '달러': 'USD',
-  '유로': 'EUR',
-  'ドル': 'USD',
-  'ユーロ': 'EUR',
-  '美元': 'USD',
+  달러: 'USD',
+  유로: 'EUR',
+  ドル: 'USD',
+  ユーロ: 'EUR',
+  美元: 'USD',
 };
 const SUFFIX =
   / ?(?:여 ?)?(?:de |d'|of )?(us dollars|u\.s\. dollars|australian dollars|canadian dollars|singapore dollars|hong kong dollars|new zealand dollars|pounds sterling|swiss francs|turkish lira|euros?|eur|€|dollars?|dólares|usd|won|원|krw|pounds?|sterling|gbp|yen|円|jpy|yuan|renminbi|元|cny|rmb|zł|z[lł]oty|złotych|pln|chf|francs|sek|kronor|nok|kroner|dkk|rupees?|inr|lira|reais|brl|ringgit|baht|rand|dirhams|riyals|shekels|forint|huf|lei|ron|kč|czk|leva|hryvnias|r[ou]bles|pesos|달러|유로|ドル|ユーロ|美元)(?![\p{L}])/iuy;
@@ -186,15 +186,20 @@ export function findMoney(text: string, mentions: readonly NumberMention[], lang
   const out: MoneyMention[] = [];
   for (const mention of mentions) {
     if (mention.percent) continue;
-    const currency = currencyBefore(text, mention.start, lang) ?? currencyAfter(text, mention.end, lang);
+    const currency = currencyBefore(text, mention.start, lang) ?? currencyAfter(text, mention.end);
     let code = currency?.code ?? null;
     let end = mention.end;
     if (currency?.end !== undefined && currency.end > end) end = currency.end;
-    if (code === null && mention.scaled && PENALTY_WORD_KO.test(text.slice(Math.max(0, mention.start - 16), mention.start))) {
+    if (
+      code === null &&
+      mention.scaled &&
+      PENALTY_WORD_KO.test(text.slice(Math.max(0, mention.start - 16), mention.start))
+    ) {
       code = 'KRW';
     }
     if (code === null) continue;
-    if (mention.yearLike && currency?.end === undefined) continue;
+    // "in 2019 won the award": a year before "won" is a verb, not an amount.
+    if (mention.yearLike && (currency === null || currency.start >= mention.end)) continue;
     const headStart = currency !== null && currency.start < mention.start ? currency.start : mention.start;
     const capped = CAP_BEFORE.test(text.slice(Math.max(0, headStart - 40), headStart));
     out.push({ amount: mention.value, currency: code, start: headStart, end, capped, mention });
@@ -202,7 +207,11 @@ export function findMoney(text: string, mentions: readonly NumberMention[], lang
   return out;
 }
 
-function currencyBefore(text: string, at: number, lang: string): { code: string; start: number; end?: number } | null {
+function currencyBefore(
+  text: string,
+  at: number,
+  lang: string,
+): { code: string; start: number; end?: number } | null {
   const head = text.slice(Math.max(0, at - 8), at);
   const trimmed = head.endsWith(' ') ? head.slice(0, -1) : head;
   for (const [prefix, code] of PREFIXES) {
@@ -217,7 +226,7 @@ function currencyBefore(text: string, at: number, lang: string): { code: string;
   return null;
 }
 
-function currencyAfter(text: string, at: number, lang: string): { code: string; start: number; end: number } | null {
+function currencyAfter(text: string, at: number): { code: string; start: number; end: number } | null {
   SUFFIX.lastIndex = at;
   const m = SUFFIX.exec(text);
   if (m === null) return null;
@@ -226,6 +235,10 @@ function currencyAfter(text: string, at: number, lang: string): { code: string; 
   if (word === 'zloty' || word === 'zlotych') code = 'PLN';
   if (code === null) return null;
   // "won" is also an English verb; after a number it is the currency only without a following object.
-  if (word === 'won' && /^ (?:the|a|an|by|over|against|its|their)\b/i.test(text.slice(at + m[0].length, at + m[0].length + 9))) return null;
+  if (
+    word === 'won' &&
+    /^ (?:the|a|an|by|against|its|their|his|her)\b/i.test(text.slice(at + m[0].length, at + m[0].length + 9))
+  )
+    return null;
   return { code, start: at, end: at + m[0].length };
 }

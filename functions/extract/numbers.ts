@@ -395,6 +395,8 @@ function readMention(
   if (HEDGE_BEFORE.test(text.slice(Math.max(0, start - 22), start))) approximate = true;
   if (/^ ?(?:여|余|餘|여 ?명|plus)/.test(text.slice(end, end + 4))) approximate = true;
   if (scaled && token.precision < 4) approximate = true;
+  // 134.8 x 1e9 is 134800000000.00002 in floating point: a scaled quantity is a whole number.
+  if (scaled && value >= 1) value = Math.round(value);
   const yearLike = !scaled && token.plain && raw.length === 4 && value >= 1900 && value < 2100;
   return { value, start, end, approximate, scaled, percent, yearLike, precision: token.precision };
 }

@@ -51,10 +51,24 @@ const VERBS = new Set(
   sanctioned penalized penalised settles settled agrees agreed pays paid ordered orders impacts impacted affects affected
   breached hacked targeted struck could may might will was were is are has have had being been becomes became blames
   blamed claims claimed releases released publishes published posted says: issues issued launches launched offers
-  offered begins began starts started denies denied responds responded resets reset`
-    .split(/\s+/),
+  offered begins began starts started denies denied responds responded resets reset`.split(/\s+/),
 );
-const CONNECTORS = new Set(['&', 'of', 'de', 'du', 'des', 'für', 'and', 'y', 'et', 'und', "d'", 'la', 'le', 'del']);
+const CONNECTORS = new Set([
+  '&',
+  'of',
+  'de',
+  'du',
+  'des',
+  'für',
+  'and',
+  'y',
+  'et',
+  'und',
+  "d'",
+  'la',
+  'le',
+  'del',
+]);
 const COUNTRY_WORDS = new Set(
   Object.values(COUNTRY_NAMES)
     .flatMap((v) => v.split('|'))
@@ -73,11 +87,14 @@ const BAD_NAME_WORDS = new Set(
     .split(/\s+/)
     .filter((w) => w.length > 0),
 );
-const CURRENCY_CODES = /^(?:USD|EUR|GBP|KRW|JPY|CNY|RMB|INR|CHF|PLN|SEK|NOK|DKK|AUD|CAD|SGD|HKD|BRL|US\$|A\$|C\$|S\$|R\$|Rs\.?|\$.*|€.*|£.*|¥.*|₩.*)$/;
+const CURRENCY_CODES =
+  /^(?:USD|EUR|GBP|KRW|JPY|CNY|RMB|INR|CHF|PLN|SEK|NOK|DKK|AUD|CAD|SGD|HKD|BRL|US\$|A\$|C\$|S\$|R\$|Rs\.?|\$.*|€.*|£.*|¥.*|₩.*)$/;
 const UNIT_TOKEN = /^\d+(?:[.,]\d+)?(?:GB|TB|MB|KB|M|K|B|bn|mn|m|k|%)$/i;
-const HACKER_HINT = /\b(?:hackers?|hacking group|ransomware group|gang|threat actors?|cybercriminals?|extortion group|collective)\b/i;
+const HACKER_HINT =
+  /\b(?:hackers?|hacking group|ransomware group|gang|threat actors?|cybercriminals?|extortion group|collective)\b/i;
 
-const NAME_TOKEN = /^(?:[\p{Lu}\p{N}][\p{L}\p{N}&'.+\-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*|[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]+)$/u;
+const NAME_TOKEN =
+  /^(?:[\p{Lu}\p{N}][\p{L}\p{N}&'.+-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*|[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]+)$/u;
 const TOKEN_RE = /[^\s]+/g;
 
 interface RawToken {
@@ -96,7 +113,7 @@ function tokensOf(text: string): RawToken[] {
 }
 
 function bare(token: string): string {
-  return token.replace(/^["'(\[]+/, '').replace(/["')\],:;.!?]+$/, '');
+  return token.replace(/^["'([]+/, '').replace(/["')\],:;.!?]+$/, '');
 }
 
 function isNameToken(token: string): boolean {
@@ -114,7 +131,13 @@ function nameBefore(text: string, end: number): string | null {
   const taken: string[] = [];
   for (let i = tokens.length - 1; i >= 0; i--) {
     const t = tokens[i]!.text;
-    if (taken.length > 0 && /[,:;.!?"]$/.test(t) && !/^(?:\p{L}\.)+$/u.test(t) && !/\b(?:Inc|Corp|Co|Ltd)\.$/.test(t)) break;
+    if (
+      taken.length > 0 &&
+      /[,:;.!?"]$/.test(t) &&
+      !/^(?:\p{L}\.)+$/u.test(t) &&
+      !/\b(?:Inc|Corp|Co|Ltd)\.$/.test(t)
+    )
+      break;
     if (/[([]$/.test(t)) break;
     const lower = bare(t).toLowerCase();
     if (taken.length > 0 && CONNECTORS.has(lower) && i > 0 && isNameToken(tokens[i - 1]!.text)) {
@@ -124,7 +147,7 @@ function nameBefore(text: string, end: number): string | null {
     if (!isNameToken(t) || NOT_NAMES.has(lower) || BAD_NAME_WORDS.has(lower)) break;
     taken.unshift(t);
     if (taken.length >= 7) break;
-    if (/^["'(\[]/.test(t)) break;
+    if (/^["'([]/.test(t)) break;
   }
   return taken.length > 0 ? taken.join(' ') : null;
 }
@@ -143,11 +166,15 @@ function nameAfter(text: string, start: number): string | null {
       // Skip determiners, adjectives and descriptors until the first name token.
       const next = tokens[i + 1] ? bare(tokens[i + 1]!.text) : '';
       const countryStartsName =
-        COUNTRY_WORDS.has(lower) && /^[\p{Lu}]/u.test(next) && !DESCRIPTORS.has(next.toLowerCase()) && !NOT_NAMES.has(next.toLowerCase()) && !/[,:;]$/.test(raw);
+        COUNTRY_WORDS.has(lower) &&
+        /^[\p{Lu}]/u.test(next) &&
+        !DESCRIPTORS.has(next.toLowerCase()) &&
+        !NOT_NAMES.has(next.toLowerCase()) &&
+        !/[,:;]$/.test(raw);
       if (isNameToken(raw) && ((!COUNTRY_WORDS.has(lower) && !NOT_NAMES.has(lower)) || countryStartsName)) {
         seenName = true;
         taken.push(raw);
-      } else if (isNameToken(raw) || /^[\p{Ll}'\-]+$/u.test(t)) {
+      } else if (isNameToken(raw) || /^[\p{Ll}'-]+$/u.test(t)) {
         if (VERBS.has(lower) || /^(?:in|on|for|with|by|from|after|over|that|which|who)$/.test(lower)) break;
         if (i > 7) break;
         continue;
@@ -155,13 +182,25 @@ function nameAfter(text: string, start: number): string | null {
       if (/[,:;.!?")]$/.test(raw) && !/^(?:\p{L}\.)+$/u.test(raw)) break;
       continue;
     }
-    if (CONNECTORS.has(lower) && tokens[i + 1] && isNameToken(tokens[i + 1]!.text) && !VERBS.has(bare(tokens[i + 1]!.text).toLowerCase())) {
+    if (
+      CONNECTORS.has(lower) &&
+      tokens[i + 1] &&
+      isNameToken(tokens[i + 1]!.text) &&
+      !VERBS.has(bare(tokens[i + 1]!.text).toLowerCase())
+    ) {
       taken.push(raw);
       continue;
     }
-    if (!isNameToken(raw) || (VERBS.has(lower) && taken.length > 0) || NOT_NAMES.has(lower) || BAD_NAME_WORDS.has(lower)) break;
+    if (
+      !isNameToken(raw) ||
+      (VERBS.has(lower) && taken.length > 0) ||
+      NOT_NAMES.has(lower) ||
+      BAD_NAME_WORDS.has(lower)
+    )
+      break;
     taken.push(raw);
-    if (/[,:;.!?")]$/.test(raw) && !/^(?:\p{L}\.)+$/u.test(raw) && !/\b(?:Inc|Corp|Co|Ltd)\.$/.test(raw)) break;
+    if (/[,:;.!?")]$/.test(raw) && !/^(?:\p{L}\.)+$/u.test(raw) && !/\b(?:Inc|Corp|Co|Ltd)\.$/.test(raw))
+      break;
     if (taken.length >= 7) break;
   }
   return taken.length > 0 ? taken.join(' ') : null;
@@ -179,7 +218,29 @@ const ROLE_AFTER_POSSESSIVE =
   /^(.+?)['’]s (?:ceo|chief|founder|co-founder|chairman|chairwoman|president|spokesperson|spokesman|spokeswoman|boss|head|executive|owner|parent|board|shareholders|customers|users|members|subscribers|employees|website|systems?|servers?|network|database|app|platform|data|information)\b/i;
 const TRAILING_GENERIC =
   /^(?:just|now|also|finally|officially|data|breach|hack|leak|cyberattack|attack|hacking|incident|customers|users|members|subscribers|records|accounts|user|customer|member|says|said|group's)$/i;
-const ALLOWED_LOWER = new Set(['of', 'and', 'de', 'du', 'des', 'la', 'le', 'für', 'the', '&', 'for', 'y', 'et', 'und', 'del', 'di', 'da', 'van', 'von', 'on', 'in']);
+const ALLOWED_LOWER = new Set([
+  'of',
+  'and',
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'für',
+  'the',
+  '&',
+  'for',
+  'y',
+  'et',
+  'und',
+  'del',
+  'di',
+  'da',
+  'van',
+  'von',
+  'on',
+  'in',
+]);
 
 /** Normalises a candidate: strips descriptors, possessive countries, quotes, titles. */
 export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {}): string | null {
@@ -199,7 +260,11 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
   if (role?.[1]) name = role[1];
   let parts = name.split(' ').filter((p) => p.length > 0);
   // Quantities before a name: "Some 533 million Facebook user records".
-  const lastNumber = parts.findLastIndex((p) => /\d/.test(p) && !/\p{L}{2,}/u.test(p.replace(/^\d+/, '')) || /^(?:million|billion|thousand|mln|bn|m)$/i.test(p));
+  const lastNumber = parts.findLastIndex(
+    (p) =>
+      (/\d/.test(p) && !/\p{L}{2,}/u.test(p.replace(/^\d+/, ''))) ||
+      /^(?:million|billion|thousand|mln|bn|m)$/i.test(p),
+  );
   if (lastNumber >= 0 && lastNumber < parts.length - 1) parts = parts.slice(lastNumber + 1);
   // Drop everything up to and including the last descriptor when a name follows it.
   let lastDescriptor = -1;
@@ -207,7 +272,12 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
     const w = parts[i]!;
     const lower = w.toLowerCase().replace(/[^\p{L}-]/gu, '');
     const isLower = w === w.toLowerCase() || /^[A-Z]{2,4}$/.test(w);
-    if (DESCRIPTORS.has(lower) && (isLower || opts.title === true) && /^[\p{Lu}\d"'\p{Ll}]/u.test(parts[i + 1] ?? '') && !CONNECTORS.has((parts[i + 1] ?? '').toLowerCase())) {
+    if (
+      DESCRIPTORS.has(lower) &&
+      (isLower || opts.title === true) &&
+      /^[\p{Lu}\d"'\p{Ll}]/u.test(parts[i + 1] ?? '') &&
+      !CONNECTORS.has((parts[i + 1] ?? '').toLowerCase())
+    ) {
       lastDescriptor = i;
     }
   }
@@ -216,8 +286,11 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
   let guard = 0;
   while (parts.length > 1 && guard++ < 10) {
     const w = parts[0]!;
-    const lower = w.toLowerCase().replace(/['’]s$/, '');
-    if (/^(?:the|a|an|did|does|do|is|are|how|why|what|will|can|has|second|third|first|latest|new|major|massive|huge|another|some|about|nearly|over|all|its|their)$/i.test(w)) {
+    if (
+      /^(?:the|a|an|did|does|do|is|are|how|why|what|will|can|has|second|third|first|latest|new|major|massive|huge|another|some|about|nearly|over|all|its|their)$/i.test(
+        w,
+      )
+    ) {
       if (w === 'The' && /^[A-Z]/.test(parts[1] ?? '') && !/^The\b/.test(raw.trim())) break;
       parts = parts.slice(1);
       continue;
@@ -227,7 +300,10 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
       const possessive = /['’]s$/.test(parts[country - 1]!);
       const rest = parts.slice(country);
       const restStartsName = /^[\p{Lu}\d]/u.test(rest[0] ?? '');
-      const institution = /^(?:Ministry|Department|Government|Police|Army|Navy|Interior|Health|Defence|Defense|Finance|Justice|Office)\b/.test(rest[0] ?? '');
+      const institution =
+        /^(?:Ministry|Department|Government|Police|Army|Navy|Interior|Health|Defence|Defense|Finance|Justice|Office)\b/.test(
+          rest[0] ?? '',
+        );
       if (rest.length > 0 && (possessive || !restStartsName || institution || /^(?:U\.?S\.?|UK)$/.test(w))) {
         parts = rest;
         continue;
@@ -244,12 +320,19 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
   while (parts.length > 1 && TRAILING_GENERIC.test(parts[parts.length - 1]!)) parts = parts.slice(0, -1);
   // "X and their media arm": stop at "and" followed by lower case; "Google and Meta" (penalties): first party.
   const andAt = parts.findIndex(
-    (p, i) => i > 0 && /^(?:and|&)$/i.test(p) && (/^\p{Ll}/u.test(parts[i + 1] ?? 'x') || (opts.splitAnd === true && p.toLowerCase() === 'and')),
+    (p, i) =>
+      i > 0 &&
+      /^(?:and|&)$/i.test(p) &&
+      (/^\p{Ll}/u.test(parts[i + 1] ?? 'x') || (opts.splitAnd === true && p.toLowerCase() === 'and')),
   );
   if (andAt > 0) parts = parts.slice(0, andAt);
   if (parts.length > 1 && parts.some((p) => /^\p{Ll}+$/u.test(p) && !ALLOWED_LOWER.has(p))) return null;
   if (parts.some((p) => BAD_NAME_WORDS.has(p.toLowerCase().replace(/[^\p{L}-]/gu, '')))) return null;
-  name = parts.join(' ').replace(/^['"]+|['"]+$/g, '').replace(/['’]$/, '').trim();
+  name = parts
+    .join(' ')
+    .replace(/^['"]+|['"]+$/g, '')
+    .replace(/['’]$/, '')
+    .trim();
   if (name.length < 2 || name.length > 80) return null;
   if (!/[\p{Lu}\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]/u.test(name)) return null;
   if (!isAcceptable(name, ctx)) return null;
@@ -271,11 +354,20 @@ function countryPrefix(parts: readonly string[]): number {
 
 function isAcceptable(name: string, ctx: DocContext): boolean {
   const lower = name.toLowerCase();
-  if (NOT_NAMES.has(lower) || COUNTRY_WORDS.has(lower) || REGULATOR_WORDS.has(lower) || NEWS_AGENCIES.has(lower)) return false;
-  if (REGULATOR_HINT.test(name) && !/\b(?:bank|insurance|hospital|group|inc|corp|ltd)\b/i.test(name)) return false;
+  if (
+    NOT_NAMES.has(lower) ||
+    COUNTRY_WORDS.has(lower) ||
+    REGULATOR_WORDS.has(lower) ||
+    NEWS_AGENCIES.has(lower)
+  )
+    return false;
+  if (REGULATOR_HINT.test(name) && !/\b(?:bank|insurance|hospital|group|inc|corp|ltd)\b/i.test(name))
+    return false;
   const folded = lower.replace(/[^\p{L}\p{N}]/gu, '');
   if (folded.length === 0) return false;
-  for (const label of ctx.hostLabels) if (label.length > 2 && (label === folded || (folded.length > 4 && label.startsWith(folded)))) return false;
+  for (const label of ctx.hostLabels)
+    if (label.length > 2 && (label === folded || (folded.length > 4 && label.startsWith(folded))))
+      return false;
   const words = name.split(' ');
   if (words.every((w) => NOT_NAMES.has(w.toLowerCase()) || COUNTRY_WORDS.has(w.toLowerCase()))) return false;
   return true;
@@ -300,27 +392,83 @@ const COUNT_NOUN =
 
 const PATTERNS: ReadonlyArray<Pattern> = [
   // Penalties: "SEC fines Altaba", "PIPC sanctions Kakao Pay", "imposed ... on Kakao".
-  { re: /\b(?:fines|fined|sanctions|sanctioned|penali[sz]es|slaps|slapped|hits|punishes|orders)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
-  { re: /\s+(?=(?:was |were |has been |have been |is |are |gets? |got |had been )?(?:fined|penali[sz]ed|sanctioned|ordered to pay|to pay|agrees to pay|agreed to pay|settles|settled|hit with|handed|slapped|faces? (?:a )?(?:fine|penalty)|files|filed))/gi, read: 'before', kinds: ['penalty'] },
-  { re: /\b(?:fines?|penalt(?:y|ies)|sanctions?|settlement)\s+(?:of [^ ]+ (?:[^ ]+ )?)?(?:for|on|against|to|with)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
-  { re: /\b(?:imposed|levied|issued)\b[^.]{0,90}?\b(?:on|against|to)\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
+  {
+    re: /\b(?:fines|fined|sanctions|sanctioned|penali[sz]es|slaps|slapped|hits|punishes|orders)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['penalty'],
+  },
+  {
+    re: /\s+(?=(?:was |were |has been |have been |is |are |gets? |got |had been )?(?:fined|penali[sz]ed|sanctioned|ordered to pay|to pay|agrees to pay|agreed to pay|settles|settled|hit with|handed|slapped|faces? (?:a )?(?:fine|penalty)|files|filed))/gi,
+    read: 'before',
+    kinds: ['penalty'],
+  },
+  {
+    re: /\b(?:fines?|penalt(?:y|ies)|sanctions?|settlement)\s+(?:of [^ ]+ (?:[^ ]+ )?)?(?:for|on|against|to|with)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['penalty'],
+  },
+  {
+    re: /\b(?:imposed|levied|issued)\b[^.]{0,90}?\b(?:on|against|to)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['penalty'],
+  },
   { re: /\bfined\b[^.]{0,40}?\bon\s+(?=\S)/gi, read: 'after', kinds: ['penalty'] },
   // Breaches: "breach at X", "cyberattack on X", "data ... from X", "records at X".
-  { re: new RegExp(`\\b${BREACH_NOUN}\\s+(?:at|on|of|against|hits?|hitting|in)\\s+(?=\\S)`, 'gi'), read: 'after', kinds: ['breach', 'penalty'] },
-  { re: /\b(?:obtained|taken|stolen|sourced|breached|scraped|leaked|exfiltrated|stole|steals?|allegedly|data|records|hacked|hack|accounts|addresses|information)\s+(?:from|at)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
+  {
+    re: new RegExp(`\\b${BREACH_NOUN}\\s+(?:at|on|of|against|hits?|hitting|in)\\s+(?=\\S)`, 'gi'),
+    read: 'after',
+    kinds: ['breach', 'penalty'],
+  },
+  {
+    re: /\b(?:obtained|taken|stolen|sourced|breached|scraped|leaked|exfiltrated|stole|steals?|allegedly|data|records|hacked|hack|accounts|addresses|information)\s+(?:from|at)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['breach'],
+  },
   // Lookahead-only patterns start with a space so the regex engine can skip ahead cheaply.
-  { re: new RegExp(`\\s+(?=${COUNT_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], afterNumber: true },
-  { re: new RegExp(`(?:'s)?\\s+(?=${BREACH_NOUN}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
-  { re: new RegExp(`,?\\s+(?=${SUBJECT_VERB}\\b)`, 'gi'), read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
+  {
+    re: new RegExp(`\\s+(?=${COUNT_NOUN}\\b)`, 'gi'),
+    read: 'before',
+    kinds: ['breach', 'penalty'],
+    afterNumber: true,
+  },
+  {
+    re: new RegExp(`(?:'s)?\\s+(?=${BREACH_NOUN}\\b)`, 'gi'),
+    read: 'before',
+    kinds: ['breach', 'penalty'],
+    titleOnly: true,
+  },
+  {
+    re: new RegExp(`,?\\s+(?=${SUBJECT_VERB}\\b)`, 'gi'),
+    read: 'before',
+    kinds: ['breach', 'penalty'],
+    titleOnly: true,
+  },
   { re: /\s*:\s/g, read: 'before', kinds: ['breach', 'penalty'], titleOnly: true },
   { re: /\b(?:known as|called|dubbed|named)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
-  { re: /\b(?:broke into|breached|hacked|targeted|infiltrated|compromised|attacked)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
-  { re: /\b(?:fuite de données|fuite|piratage|cyberattaque|attaque)\s+(?:de|chez|à|contre|visant)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
-  { re: /\b(?:datenleck|datenpanne|hackerangriff|cyberangriff)\s+(?:bei|auf|von)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
-  { re: /\b(?:filtración|brecha|hackeo|ciberataque)\s+(?:de datos\s+)?(?:en|de|a|contra)\s+(?=\S)/gi, read: 'after', kinds: ['breach'] },
+  {
+    re: /\b(?:broke into|breached|hacked|targeted|infiltrated|compromised|attacked)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['breach'],
+  },
+  {
+    re: /\b(?:fuite de données|fuite|piratage|cyberattaque|attaque)\s+(?:de|chez|à|contre|visant)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['breach'],
+  },
+  {
+    re: /\b(?:datenleck|datenpanne|hackerangriff|cyberangriff)\s+(?:bei|auf|von)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['breach'],
+  },
+  {
+    re: /\b(?:filtración|brecha|hackeo|ciberataque)\s+(?:de datos\s+)?(?:en|de|a|contra)\s+(?=\S)/gi,
+    read: 'after',
+    kinds: ['breach'],
+  },
 ];
 
-const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
+const MONTHS =
+  'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
 // HIBP-style lede: "In August 2026, the French ... company Questel was the target of ..."
 const LEDE_TIME = new RegExp(
   `^(?:(?:in|at some point in|sometime in|some time in|during|around|by|from|since)\\s+(?:approximately\\s+|about\\s+|around\\s+|late\\s+|early\\s+|mid-?\\s*)*(?:(?:${MONTHS})\\.?\\s+)?(?:\\d{4}|${MONTHS})|(?:on|last)\\s+(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+\\d{4})?)),\\s+`,
@@ -330,14 +478,19 @@ const LEDE_VERB =
   /\s(?:allegedly\s+|reportedly\s+|subsequently\s+|later\s+|publicly\s+|first\s+|also\s+|on \w+ )?(?:suffered|was|were|had|has|have|disclosed|confirmed|detected|identified|announced|became|experienced|reported|said|says|admitted|notified|began|appeared|launched|exposed|leaked|published|lost|fell|is|are|acknowledged|revealed|informed|sent|asked|settled|agreed|apologi[sz]ed|urged|warned|released|issued|filed)\b/;
 const DATELINE =
   /^(?:\[[^\]]{1,40}\]\s*|\((?:[A-Z][\w ]{0,20})\)\s*[-–—]+\s*|[A-Z][A-Za-z.]*(?:,? [A-Z][A-Za-z.]*){0,3}(?:,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+|[A-Z][A-Za-z]*, [A-Z][a-z]{2,8}\.? \d{1,2} \([^)]{1,30}\)\s+)/;
-const TITLE_PREFIX = /^(?:\s*(?:\[[^\]]{1,30}\]|\((?:LEAD|UPDATE|2ND LEAD|3RD LEAD|URGENT|AMENDED|Update \d+)\)|(?:UPDATE|BREAKING|EXCLUSIVE|Exclusive|Breaking|Update|Opinion|Analysis|Hacked|Breached|Leaked)\s*[:-])\s*)+/;
+const TITLE_PREFIX =
+  /^(?:\s*(?:\[[^\]]{1,30}\]|\((?:LEAD|UPDATE|2ND LEAD|3RD LEAD|URGENT|AMENDED|Update \d+)\)|(?:UPDATE|BREAKING|EXCLUSIVE|Exclusive|Breaking|Update|Opinion|Analysis|Hacked|Breached|Leaked)\s*[:-])\s*)+/;
 
-const KO_LEAK_OBJECT = /(?:유출|해킹|노출)(?:한|된|당한|사고를 낸| 된| 사고가 난)\s*([\p{Script=Hangul}A-Za-z0-9&]+?)(?:에게|에|이|가|은|는|의|,|…|\.|\s|$)/u;
-const KO_FINED_PARTY = /(?:^|[\s,.…])([\p{Script=Hangul}A-Za-z0-9&]{2,20}?)(?:에게|에)\s*(?:[^\s]+\s+){0,2}(?:과징금|과태료|벌금)/u;
+const KO_LEAK_OBJECT =
+  /(?:유출|해킹|노출)(?:한|된|당한|사고를 낸| 된| 사고가 난)\s*([\p{Script=Hangul}A-Za-z0-9&]+?)(?:에게|에|이|가|은|는|의|,|…|\.|\s|$)/u;
+const KO_FINED_PARTY =
+  /(?:^|[\s,.…])([\p{Script=Hangul}A-Za-z0-9&]{2,20}?)(?:에게|에)\s*(?:[^\s]+\s+){0,2}(?:과징금|과태료|벌금)/u;
 const KO_TITLE_HEAD = /^([\p{Script=Hangul}A-Za-z0-9&]{2,20}?)(?:,|…|\.\.\.|\s*[-–]\s)/u;
-const JA_SUBJECT = /([\p{Script=Katakana}\p{Script=Han}A-Za-z0-9ー]{2,20})(?:は|が)[^。]{0,40}(?:漏洩|漏えい|流出|不正アクセス)/u;
+const JA_SUBJECT =
+  /([\p{Script=Katakana}\p{Script=Han}A-Za-z0-9ー]{2,20})(?:は|が)[^。]{0,40}(?:漏洩|漏えい|流出|不正アクセス)/u;
 const KO_PARTICLE = /(?:에게|에서|에|이|가|은|는|의|와|과|도)$/u;
-const KO_NOT_NAMES = /^(?:최대|역대|사상|최고|총|약|국내|정부|당국|경찰|검찰|국회|기업|회사|고객|개인정보|정보|해커|사용자|이용자|피해자|대규모)$/u;
+const KO_NOT_NAMES =
+  /^(?:최대|역대|사상|최고|총|약|국내|정부|당국|경찰|검찰|국회|기업|회사|고객|개인정보|정보|해커|사용자|이용자|피해자|대규모)$/u;
 
 /** Result of organisation extraction. */
 export interface OrganizationResult {
@@ -353,7 +506,13 @@ function sentenceAround(text: string, at: number): string {
   return s.length > 300 ? `${s.slice(0, 297)}...` : s;
 }
 
-function tryPatterns(text: string, ctx: DocContext, kind: Kind, isTitle: boolean, limit: number): { name: string; at: number } | null {
+function tryPatterns(
+  text: string,
+  ctx: DocContext,
+  kind: Kind,
+  isTitle: boolean,
+  limit: number,
+): { name: string; at: number } | null {
   const scope = text.slice(0, limit);
   const opts: CleanOptions = { title: isTitle, splitAnd: kind === 'penalty' };
   for (const p of PATTERNS) {
@@ -364,7 +523,13 @@ function tryPatterns(text: string, ctx: DocContext, kind: Kind, isTitle: boolean
       guard += 1;
       if (m[0].length === 0) p.re.lastIndex += 1;
       const at = m.index + (p.read === 'after' ? m[0].length : 0);
-      if (p.afterNumber === true && !/\d[\d.,]*(?:\s?(?:million|billion|thousand|mln|bn|[mkMK]))?\s+(?:current and former\s+|former\s+|current\s+)?\S+(?:\s\S+){0,3}$/.test(scope.slice(Math.max(0, at - 60), at))) continue;
+      if (
+        p.afterNumber === true &&
+        !/\d[\d.,]*(?:\s?(?:million|billion|thousand|mln|bn|[mkMK]))?\s+(?:current and former\s+|former\s+|current\s+)?\S+(?:\s\S+){0,3}$/.test(
+          scope.slice(Math.max(0, at - 60), at),
+        )
+      )
+        continue;
       const raw = p.read === 'after' ? nameAfter(scope, at) : nameBefore(scope, at);
       if (raw === null) continue;
       if (p.read === 'after' && HACKER_HINT.test(scope.slice(at, at + 40))) continue;
@@ -372,7 +537,14 @@ function tryPatterns(text: string, ctx: DocContext, kind: Kind, isTitle: boolean
       const name = cleanName(raw, ctx, opts);
       if (name === null) continue;
       // A lone capitalised word at the start of a sentence-case headline is not evidence of a name.
-      if (isTitle && !name.includes(' ') && scope.trimStart().startsWith(name) && ctx.summary.text.length > 0 && !ctx.summary.text.includes(name)) continue;
+      if (
+        isTitle &&
+        !name.includes(' ') &&
+        scope.trimStart().startsWith(name) &&
+        ctx.summary.text.length > 0 &&
+        !ctx.summary.text.includes(name)
+      )
+        continue;
       return { name, at };
     }
   }
@@ -400,10 +572,16 @@ function ledeSubject(ctx: DocContext): { name: string; at: number } | null {
   return null;
 }
 
-function cjkName(ctx: DocContext, kind: Kind): { name: string; field: 'title' | 'summary'; at: number } | null {
+function cjkName(
+  ctx: DocContext,
+  kind: Kind,
+): { name: string; field: 'title' | 'summary'; at: number } | null {
   for (const field of [ctx.title, ctx.summary]) {
     const text = field.text.slice(0, 600);
-    const tries = kind === 'penalty' ? [KO_LEAK_OBJECT, KO_FINED_PARTY, KO_TITLE_HEAD, JA_SUBJECT] : [KO_LEAK_OBJECT, KO_TITLE_HEAD, JA_SUBJECT];
+    const tries =
+      kind === 'penalty'
+        ? [KO_LEAK_OBJECT, KO_FINED_PARTY, KO_TITLE_HEAD, JA_SUBJECT]
+        : [KO_LEAK_OBJECT, KO_TITLE_HEAD, JA_SUBJECT];
     for (const re of tries) {
       const m = re.exec(text);
       if (m === null) continue;
@@ -422,14 +600,16 @@ function isCjkRegulator(name: string): boolean {
 /** Most frequent acceptable capitalised run in the document: the last resort. */
 function frequentName(ctx: DocContext): { name: string; field: 'title' | 'summary'; at: number } | null {
   const counts = new Map<string, { n: number; field: 'title' | 'summary'; at: number }>();
-  const RUN = /(?:[\p{Lu}][\p{L}\p{N}&'.\-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*)(?: (?:&|of|and) [\p{Lu}][\p{L}\p{N}&'.\-]*| [\p{Lu}][\p{L}\p{N}&'.\-]*){0,4}/gu;
+  const RUN =
+    /(?:[\p{Lu}][\p{L}\p{N}&'.-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*)(?: (?:&|of|and) [\p{Lu}][\p{L}\p{N}&'.-]*| [\p{Lu}][\p{L}\p{N}&'.-]*){0,4}/gu;
   for (const field of [ctx.title, ctx.summary]) {
     const text = field.text.slice(0, 1500);
     RUN.lastIndex = 0;
     for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
       const sentenceStart = m.index === 0 || /[.!?]\s+$/.test(text.slice(Math.max(0, m.index - 3), m.index));
       const name = cleanName(m[0], ctx);
-      if (name === null || (sentenceStart && !name.includes(' ') && NOT_NAMES.has(name.toLowerCase()))) continue;
+      if (name === null || (sentenceStart && !name.includes(' ') && NOT_NAMES.has(name.toLowerCase())))
+        continue;
       if (HACKER_HINT.test(text.slice(m.index + m[0].length, m.index + m[0].length + 20))) continue;
       const entry = counts.get(name) ?? { n: 0, field: field.name, at: m.index };
       entry.n += field.name === 'title' ? 2 : 1;
@@ -453,7 +633,8 @@ export function extractOrganization(ctx: DocContext, kind: Kind): OrganizationRe
   const titleText = ctx.title.text.replace(TITLE_PREFIX, '');
   if (titleText.length > 0) {
     const hit = tryPatterns(titleText, ctx, kind, true, 400);
-    if (hit) return { organization: hit.name, evidence: { field: 'title', text: ctx.title.text.slice(0, 300) } };
+    if (hit)
+      return { organization: hit.name, evidence: { field: 'title', text: ctx.title.text.slice(0, 300) } };
   }
   if (ctx.hangul || ctx.kana) {
     const cjk = cjkName(ctx, kind);
@@ -466,17 +647,32 @@ export function extractOrganization(ctx: DocContext, kind: Kind): OrganizationRe
   if (summary.length > 0) {
     if (kind === 'penalty') {
       const fined = tryPatterns(summary, ctx, kind, false, 1200);
-      if (fined) return { organization: fined.name, evidence: { field: 'summary', text: sentenceAround(summary, fined.at) } };
+      if (fined)
+        return {
+          organization: fined.name,
+          evidence: { field: 'summary', text: sentenceAround(summary, fined.at) },
+        };
     }
     const lede = ledeSubject(ctx);
-    if (lede) return { organization: lede.name, evidence: { field: 'summary', text: sentenceAround(summary, lede.at) } };
+    if (lede)
+      return {
+        organization: lede.name,
+        evidence: { field: 'summary', text: sentenceAround(summary, lede.at) },
+      };
     const hit = tryPatterns(summary, ctx, kind, false, 1200);
-    if (hit) return { organization: hit.name, evidence: { field: 'summary', text: sentenceAround(summary, hit.at) } };
+    if (hit)
+      return {
+        organization: hit.name,
+        evidence: { field: 'summary', text: sentenceAround(summary, hit.at) },
+      };
   }
   const frequent = frequentName(ctx);
   if (frequent) {
     const text = frequent.field === 'title' ? ctx.title.text : ctx.summary.text;
-    return { organization: frequent.name, evidence: { field: frequent.field, text: sentenceAround(text, frequent.at) } };
+    return {
+      organization: frequent.name,
+      evidence: { field: frequent.field, text: sentenceAround(text, frequent.at) },
+    };
   }
   return { organization: null, evidence: null };
 }

@@ -15,7 +15,8 @@ const NOT_SANCTION =
 const REDUCED_TO = /\b(?:reduced|lowered|cut|decreased|brought down|revised)(?: it)? to\s*$/i;
 const PROPOSED =
   /\b(?:intends? to|intention to|plans? to|proposed|provisional|notice of intent|could face|may face|faces? (?:a )?(?:possible|potential)|preliminary|draft decision|seeks?|seeking|considering|considers|threatens?)\b|부과 ?예정|예고|추진/i;
-const FINAL = /\b(?:fined|imposed|ordered to pay|agreed to pay|was fined|has been fined|upheld|final decision|levied|slapped|handed)\b|부과했|부과받|부과됐|처분을 받/i;
+const FINAL =
+  /\b(?:fined|imposed|ordered to pay|agreed to pay|was fined|has been fined|upheld|final decision|levied|slapped|handed)\b|부과했|부과받|부과됐|처분을 받/i;
 
 function sentenceOf(field: Field, at: number): string {
   const s = field.sentences.find((x) => at >= x.start && at < x.end);
@@ -25,16 +26,24 @@ function sentenceOf(field: Field, at: number): string {
 function usable(field: Field, money: MoneyMention): boolean {
   if (money.capped || money.amount <= 0) return false;
   const around = field.text.slice(Math.max(0, money.start - 60), Math.min(field.text.length, money.end + 40));
-  return !NOT_SANCTION.test(around) || SANCTION_CONTEXT.test(field.text.slice(Math.max(0, money.start - 30), money.end + 12));
+  return (
+    !NOT_SANCTION.test(around) ||
+    SANCTION_CONTEXT.test(field.text.slice(Math.max(0, money.start - 30), money.end + 12))
+  );
 }
 
 /** Chooses the sanctioned amount; null when no usable amount is stated. */
-export function extractPenalty(ctx: DocContext, authority: string | null): { penalty: Penalty; evidence: Evidence } | null {
+export function extractPenalty(
+  ctx: DocContext,
+  authority: string | null,
+): { penalty: Penalty; evidence: Evidence } | null {
   let chosen: { field: Field; money: MoneyMention } | null = null;
   for (const field of [ctx.title, ctx.summary]) {
     const candidates = field.money.filter((m) => usable(field, m));
     if (candidates.length === 0) continue;
-    const reduced = candidates.find((m) => REDUCED_TO.test(field.text.slice(Math.max(0, m.start - 30), m.start)));
+    const reduced = candidates.find((m) =>
+      REDUCED_TO.test(field.text.slice(Math.max(0, m.start - 30), m.start)),
+    );
     const inContext = candidates.find((m) => {
       const s = sentenceOf(field, m.start);
       return SANCTION_CONTEXT.test(s);
@@ -47,7 +56,11 @@ export function extractPenalty(ctx: DocContext, authority: string | null): { pen
   }
   if (chosen === null) return null;
   const sentence = sentenceOf(chosen.field, chosen.money.start);
-  const status: Penalty['status'] = PROPOSED.test(sentence) ? 'proposed' : FINAL.test(sentence) ? 'final' : null;
+  const status: Penalty['status'] = PROPOSED.test(sentence)
+    ? 'proposed'
+    : FINAL.test(sentence)
+      ? 'final'
+      : null;
   return {
     penalty: { amount: chosen.money.amount, currency: chosen.money.currency, authority, status },
     evidence: { field: chosen.field.name, text: sentence },

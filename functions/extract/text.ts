@@ -26,7 +26,9 @@ const SPELLED_DIGIT: Record<string, string> = {
 const POINT_SPELLED = /(\d)-point-(zero|one|two|three|four|five|six|seven|eight|nine)\b/gi;
 // Control characters and lone surrogates: binary junk that would only confuse later regexes.
 const JUNK =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this pattern.
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ASCII test has to span the control range.
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const SPACES = /[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]/g;
 const QUOTES = /[\u2018\u2019\u201b\u2032]/g;

@@ -48,7 +48,8 @@ export function fromWire(raw: WireInput): ExtractInput {
   if (lang !== undefined) input.lang = lang;
   const sourceCountry = str(raw.source_country);
   if (sourceCountry !== undefined) input.sourceCountry = sourceCountry;
-  if (raw.structured !== null && typeof raw.structured === 'object') input.structured = raw.structured as ExtractInput['structured'];
+  if (raw.structured !== null && typeof raw.structured === 'object')
+    input.structured = raw.structured as ExtractInput['structured'];
   return input;
 }
 

@@ -5,7 +5,15 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type EvalCase, type EvalPrediction, type EvalReport, type GroupScores, listFailures, type Ratio, scoreCases } from '../../eval/score.ts';
+import {
+  type EvalCase,
+  type EvalPrediction,
+  type EvalReport,
+  type GroupScores,
+  listFailures,
+  type Ratio,
+  scoreCases,
+} from '../../eval/score.ts';
 import { EXTRACTOR_VERSION, extractFacts } from '../../extract/extract.ts';
 import { type ExtractLine, fromWire, toWire } from '../../extract/wire.ts';
 import type { CliIo } from '../io.ts';
@@ -24,18 +32,30 @@ const USAGE =
 async function readCases(path: string): Promise<{ cases: EvalCase[]; errors: string[] }> {
   const cases: EvalCase[] = [];
   const errors: string[] = [];
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let n = 0;
   for await (const line of lines) {
     n += 1;
     if (line.trim().length === 0) continue;
     try {
       const c = JSON.parse(line) as EvalCase;
-      if (c === null || typeof c !== 'object' || typeof c.input !== 'object' || typeof c.expect !== 'object') {
+      if (
+        c === null ||
+        typeof c !== 'object' ||
+        typeof c.input !== 'object' ||
+        typeof c.expect !== 'object'
+      ) {
         errors.push(`line ${n}: expected {"id","group","input","expect"}`);
         continue;
       }
-      cases.push({ ...c, id: String(c.id ?? c.input?.id ?? `line-${n}`), group: String(c.group ?? 'default') });
+      cases.push({
+        ...c,
+        id: String(c.id ?? c.input?.id ?? `line-${n}`),
+        group: String(c.group ?? 'default'),
+      });
     } catch (error) {
       errors.push(`line ${n}: ${(error as Error).message}`);
     }
@@ -43,7 +63,8 @@ async function readCases(path: string): Promise<{ cases: EvalCase[]; errors: str
   return { cases, errors };
 }
 
-const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`;
 const frac = (r: Ratio): string => `${pct(r.value)} (${r.right}/${r.total})`;
 
 function row(name: string, s: GroupScores): string[] {
@@ -63,10 +84,30 @@ function row(name: string, s: GroupScores): string[] {
 
 /** Renders the report as a fixed-width table. */
 export function formatReport(report: EvalReport, clusterAvailable: boolean): string {
-  const header = ['group', 'n', 'kind acc', 'kind mF1', 'organization', 'affected P/R', 'penalty P/R', 'country', 'types F1', 'cluster P/R'];
-  const rows = [header, row('ALL', report.overall), ...Object.entries(report.groups).map(([g, s]) => row(g, s))];
+  const header = [
+    'group',
+    'n',
+    'kind acc',
+    'kind mF1',
+    'organization',
+    'affected P/R',
+    'penalty P/R',
+    'country',
+    'types F1',
+    'cluster P/R',
+  ];
+  const rows = [
+    header,
+    row('ALL', report.overall),
+    ...Object.entries(report.groups).map(([g, s]) => row(g, s)),
+  ];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   if (!clusterAvailable) lines.push('', 'cluster: not available');
   return `${lines.join('\n')}\n`;

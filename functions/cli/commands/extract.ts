@@ -40,7 +40,8 @@ export async function runExtract(args: string[], io: CliIo): Promise<number> {
 }
 
 function processLine(line: string, lineNumber: number): object {
-  if (line.length > MAX_LINE_CHARS) return { id: null, error: `line longer than ${MAX_LINE_CHARS} characters`, line: lineNumber };
+  if (line.length > MAX_LINE_CHARS)
+    return { id: null, error: `line longer than ${MAX_LINE_CHARS} characters`, line: lineNumber };
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -51,7 +52,8 @@ function processLine(line: string, lineNumber: number): object {
     return { id: null, error: 'expected a JSON object', line: lineNumber };
   }
   const raw = parsed as WireInput;
-  if (typeof raw.title !== 'string') return { id: null, error: 'missing string field "title"', line: lineNumber };
+  if (typeof raw.title !== 'string')
+    return { id: null, error: 'missing string field "title"', line: lineNumber };
   const id = typeof raw.id === 'string' ? raw.id : typeof raw.id === 'number' ? String(raw.id) : null;
   return toWire(id, extractFacts(fromWire(raw)));
 }
