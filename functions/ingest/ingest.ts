@@ -99,6 +99,7 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
 
     const pages: { entries: RawEntry[]; url: string }[] = [];
     let page: FetchResult = first;
+    let pageProblem: string | null = null;
     for (let index = 0; ; index++) {
       const parsed = await source.parse(page.body, {
         source,
@@ -108,8 +109,14 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
       });
       pages.push({ entries: parsed.entries, url: page.url });
       if (!parsed.next || index + 1 >= (source.maxPages ?? 1)) break;
-      page = await fetchPage(parsed.next, false);
-      report.pages++;
+      try {
+        page = await fetchPage(parsed.next, false);
+        report.pages++;
+      } catch (error) {
+        // A failing later page must not throw away the pages already read.
+        pageProblem = `page ${index + 2} failed: ${describeError(error)}`;
+        break;
+      }
     }
     await deps.checkpoint?.('parsed', source.id);
 
@@ -130,11 +137,12 @@ export async function ingestSource(source: Source, deps: IngestDeps): Promise<In
         documents.push(document);
       }
     }
-    report.drift = detectDrift(
+    const drift = detectDrift(
       source,
       state,
       pages.flatMap((p) => p.entries),
     );
+    report.drift = [drift, pageProblem].filter(Boolean).join('; ') || null;
 
     const stored = await storeNewDocuments(deps.store, documents, { pending: deps.pipeline !== undefined });
     report.newDocuments = stored.length;
