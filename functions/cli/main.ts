@@ -12,6 +12,7 @@ Commands:
   sources    the source catalog with health
   extract    facts for JSON lines on stdin (see docs/EXTRACTION.md)
   eval       score the extractor on a labelled JSONL file
+  export     the research dataset as CSV / NDJSON (see docs/DATASET.md)
 
 Every command takes --data DIR (default ./.breachwire, or BREACHWIRE_DATA).
 "breachwire <command> --help" shows a command's options.`;
@@ -49,6 +50,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: () => Prom
       return (args, io) => runEval(args, io, { cluster: clusterLines });
     },
     usage: async () => 'breachwire eval FILE.jsonl   (or: npm run eval -- FILE.jsonl)',
+  },
+  export: {
+    load: async () => (await import('./commands/export.ts')).runExport,
+    usage: async () => (await import('./commands/export.ts')).EXPORT_USAGE,
   },
 };
 
