@@ -12,6 +12,10 @@ const JURISDICTION_ZONE: Record<string, string> = {
   JP: 'Asia/Tokyo',
   SG: 'Asia/Singapore',
   AU: 'Australia/Sydney',
+  US: 'America/New_York',
+  'US-CA': 'America/Los_Angeles',
+  'US-WA': 'America/Los_Angeles',
+  'US-OR': 'America/Los_Angeles',
 };
 
 /**
@@ -46,7 +50,10 @@ export function normalizeEntry(entry: RawEntry, context: NormalizeContext): Docu
   const title = cleanText(entry.title, 500);
   const summary = cleanText(entry.summary, 4_000);
   if (!title && !summary) return null;
-  const zone = JURISDICTION_ZONE[source.jurisdiction];
+  const zone =
+    source.timeZone ??
+    JURISDICTION_ZONE[source.jurisdiction] ??
+    JURISDICTION_ZONE[source.jurisdiction.split('-')[0] ?? ''];
   const publishedAt = entry.publishedAt
     ? saneDate(parsePublishedAt(entry.publishedAt, zone ? { timeZone: zone } : {}), fetchedAt)
     : null;

@@ -69,6 +69,11 @@ export interface Source {
   maxPages?: number;
   /** Seconds between requests to the same host (robots Crawl-delay), default 1. */
   crawlDelaySeconds?: number;
+  /**
+   * The zone of dates the source publishes without an offset (`2025-12-01 09:12`); defaults
+   * from the jurisdiction (KR → Asia/Seoul …), else UTC.
+   */
+  timeZone?: string;
   /** Extra request headers (e.g. Accept). Never secrets. */
   headers?: Record<string, string>;
   /**
