@@ -34,7 +34,7 @@ const regulatorMatcher = new PhraseMatcher<Regulator>(
 
 // After a country word: the country is where the attackers or suspects come from.
 const ATTACKER_AFTER =
-  /^[-' ]{0,2}(?:s )?(?:state[- ]sponsored |state[- ]backed |government[- ]backed |linked |backed |based )?(?:hackers?|hacking|attackers?|threat actors?|cybercriminals?|spies|intelligence|nationals?|former employee|employee|suspects?|gang|group|military|government hackers|apt)\b/i;
+  /^[-' ]{0,2}(?:s )?(?:state[- ]sponsored |state[- ]backed |government[- ]backed |linked |backed |based )?(?:hackers?|hacking|attackers?|threat actors?|cybercriminals?|spies|nationals|former employee|employee|suspects?|gang|group|military|government hackers|apt)\b/i;
 const ATTACKER_BEFORE = /(?:by|from|blamed|behind|accused|suspected|linked to|tied to)\s+(?:the\s+)?$/i;
 const BEHIND_AFTER = /^(?:'s)?\s+(?:was |is |were )?(?:behind|blamed|accused|responsible)\b/i;
 const BASED_AFTER = /^-based\b/i;

@@ -17,7 +17,7 @@ const DESCRIPTORS = new Set(
   hotel franchise parlour parlor studio label vendor supplier contractor consultancy group conglomerate organisation
   organization charity hospital university school college club portal aggregator broker brokerage fintech
   e-commerce ecommerce issuer producer owner parent unit arm division affiliate platforms apps sites
-  administrator manager handler registrar host hosting cafe restaurant restaurants retailers companies`
+  administrator manager handler registrar host hosting cafe restaurant restaurants retailers companies system systems`
     .split(/\s+/)
     .filter((w) => w.length > 0),
 );
@@ -30,7 +30,9 @@ const NOT_NAMES = new Set(
   ransomware security privacy personal information police government officials authorities investigators company
   companies customers users members people employees firm firms ceo cto cfo chairman president minister
   judge regulator regulators watchdog watchdogs global world online internet news major massive huge big
-  largest biggest record results investigation probe details accounts records million-dollar monday tuesday wednesday thursday friday saturday sunday
+  largest biggest record results investigation probe details accounts records million-dollar measures customer user
+  member subscriber client patient one two three four five six seven eight nine ten de des du la le les der die das
+  von el los las del di il lo monday tuesday wednesday thursday friday saturday sunday
   january february march april may june july august september october november december jan feb mar apr jun jul aug
   sep sept oct nov dec millions million billion thousands hundreds some many several all more most over nearly about
   around up today yesterday tomorrow gdpr pipa hipaa ccpa dsgvo rgpd fine fines fined penalty penalties settlement
@@ -77,13 +79,13 @@ const COUNTRY_WORDS = new Set(
 const REGULATOR_WORDS = new Set(REGULATORS.map((r) => r.phrase.toLowerCase()));
 // Bodies that act (fine, investigate, legislate) rather than suffer a breach.
 const REGULATOR_HINT =
-  /\b(?:commission|commissioner|regulator|watchdog|supervisory|inspectorate|ombudsman|data protection|protection board|court|tribunal|congress|parliament|assembly|council|police|prosecutors?)\b/i;
+  /\b(?:commission|commissioner|regulator|watchdog|supervisory|inspectorate|ombudsman|data protection|protection board|court|tribunal|congress|parliament|assembly|council|police|prosecutors?|intelligence)\b/i;
 // A name never contains these words: they come from headline grammar around the name.
 const BAD_NAME_WORDS = new Set(
   `breach breaches hack hacked hacking hacks leak leaks leaked cyberattack cyber-attack attack attacks incident
   investigation results information personal million millions billion customers users records accounts fine fined
   fines penalty penalties state-sponsored sponsored report cyberattaque fuite données piratage datenleck datenlecks
-  datenpanne filtración brecha ransomware malware lawsuit`
+  datenpanne filtración brecha ransomware malware lawsuit millionen milliarden millions milliards millones nutzer kunden`
     .split(/\s+/)
     .filter((w) => w.length > 0),
 );
@@ -94,7 +96,7 @@ const HACKER_HINT =
   /\b(?:hackers?|hacking group|ransomware group|gang|threat actors?|cybercriminals?|extortion group|collective)\b/i;
 
 const NAME_TOKEN =
-  /^(?:[\p{Lu}\p{N}][\p{L}\p{N}&'.+-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*|[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]+)$/u;
+  /^(?:[\p{Lu}\p{N}][\p{L}\p{N}&'.+-]*|\p{Ll}+\p{Lu}[\p{L}\p{N}]*|[\p{Ll}\d][\p{Ll}\d-]*\.(?:com|net|org|io|co|ch|de|fr|uk|jp|kr|in|ru|pl|nl|info|biz|me|tv|cc|gg|app|ai|us|ca|au|es|it|se|br)|[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]+)$/u;
 const TOKEN_RE = /[^\s]+/g;
 
 interface RawToken {
@@ -282,6 +284,15 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
     }
   }
   if (lastDescriptor >= 0) parts = parts.slice(lastDescriptor + 1);
+  // "the Malwarebytes forum was hacked", "the NurseryCam system designed for parents": name, then descriptor.
+  const tailDescriptor = parts.findIndex(
+    (p, i) =>
+      i > 0 &&
+      DESCRIPTORS.has(p.toLowerCase()) &&
+      p === p.toLowerCase() &&
+      /^[\p{Lu}\d]|\p{Lu}/u.test(parts[i - 1] ?? ''),
+  );
+  if (tailDescriptor > 0) parts = parts.slice(0, tailDescriptor);
   // Leading determiners, question words, possessive countries and adjectives.
   let guard = 0;
   while (parts.length > 1 && guard++ < 10) {
@@ -334,7 +345,10 @@ export function cleanName(raw: string, ctx: DocContext, opts: CleanOptions = {})
     .replace(/['’]$/, '')
     .trim();
   if (name.length < 2 || name.length > 80) return null;
-  if (!/[\p{Lu}\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]/u.test(name)) return null;
+  const domainLike = /^[\p{Ll}\d][\p{Ll}\d-]*\.[a-z]{2,4}$/u.test(name);
+  if (!domainLike && !/[\p{Lu}\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}]/u.test(name)) return null;
+  // "SKT's negligence": drop the possessive when the bare name also appears in the document.
+  if (/['’]s$/.test(name) && ctx.all.includes(`${name.slice(0, -2)} `)) name = name.slice(0, -2);
   if (!isAcceptable(name, ctx)) return null;
   return name;
 }
@@ -475,7 +489,7 @@ const LEDE_TIME = new RegExp(
   'i',
 );
 const LEDE_VERB =
-  /\s(?:allegedly\s+|reportedly\s+|subsequently\s+|later\s+|publicly\s+|first\s+|also\s+|on \w+ )?(?:suffered|was|were|had|has|have|disclosed|confirmed|detected|identified|announced|became|experienced|reported|said|says|admitted|notified|began|appeared|launched|exposed|leaked|published|lost|fell|is|are|acknowledged|revealed|informed|sent|asked|settled|agreed|apologi[sz]ed|urged|warned|released|issued|filed)\b/;
+  /\s(?:allegedly\s+|reportedly\s+|subsequently\s+|later\s+|publicly\s+|first\s+|also\s+|on \w+ )?(?:suffered|left|discovered|found|ran|was|were|had|has|have|disclosed|confirmed|detected|identified|announced|became|experienced|reported|said|says|admitted|notified|began|appeared|launched|exposed|leaked|published|lost|fell|is|are|acknowledged|revealed|informed|sent|asked|settled|agreed|apologi[sz]ed|urged|warned|released|issued|filed)\b/;
 const DATELINE =
   /^(?:\[[^\]]{1,40}\]\s*|\((?:[A-Z][\w ]{0,20})\)\s*[-–—]+\s*|[A-Z][A-Za-z.]*(?:,? [A-Z][A-Za-z.]*){0,3}(?:,? (?:[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+|[A-Z][A-Za-z]*, [A-Z][a-z]{2,8}\.? \d{1,2} \([^)]{1,30}\)\s+)/;
 const TITLE_PREFIX =
@@ -540,7 +554,7 @@ function tryPatterns(
       if (
         isTitle &&
         !name.includes(' ') &&
-        scope.trimStart().startsWith(name) &&
+        scope.replace(/^[\s"'“‘]+/, '').startsWith(name) &&
         ctx.summary.text.length > 0 &&
         !ctx.summary.text.includes(name)
       )
@@ -608,8 +622,7 @@ function frequentName(ctx: DocContext): { name: string; field: 'title' | 'summar
     for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
       const sentenceStart = m.index === 0 || /[.!?]\s+$/.test(text.slice(Math.max(0, m.index - 3), m.index));
       const name = cleanName(m[0], ctx);
-      if (name === null || (sentenceStart && !name.includes(' ') && NOT_NAMES.has(name.toLowerCase())))
-        continue;
+      if (name === null || (sentenceStart && !name.includes(' '))) continue;
       if (HACKER_HINT.test(text.slice(m.index + m[0].length, m.index + m[0].length + 20))) continue;
       const entry = counts.get(name) ?? { n: 0, field: field.name, at: m.index };
       entry.n += field.name === 'title' ? 2 : 1;
