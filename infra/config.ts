@@ -98,7 +98,10 @@ export function stageConfig(name: unknown): StageConfig {
  * Context every App of this project is built with (the CDK app and the tests alike).
  * Cross-stack references are pinned to "strong": the stateless stack imports the table's
  * exports, and CloudFormation then refuses to delete the table's stack while they are used.
+ * Server access logs are delivered under a bucket policy instead of the legacy ACL, so log
+ * buckets can keep ACLs disabled (BucketOwnerEnforced).
  */
 export const APP_CONTEXT = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
 } as const;

@@ -158,8 +158,9 @@ describe('least privilege', () => {
   });
 
   it('no role uses AWS managed policies and no policy grants a wildcard action', () => {
+    // Customer-managed policies defined in these stacks are fine; AWS-managed ones are too broad.
     for (const role of Object.values(stateless.findResources('AWS::IAM::Role'))) {
-      expect(role['Properties'].ManagedPolicyArns).toBeUndefined();
+      expect(JSON.stringify(role['Properties'].ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
     }
     const json = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
     expect(json).not.toMatch(/"[a-z0-9-]+:\*"/);
