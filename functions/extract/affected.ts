@@ -35,7 +35,7 @@ const ACCOUNTS = new Set(
 );
 const RECORDS = new Set(
   `records record rows entries files documents credentials passwords emails cards numbers details ids identities names
-  cases datasets datensätze registros dati dossiers enregistrements données`
+  cases datasets datensätze kundendaten nutzerdaten registros dati dossiers enregistrements données`
     .split(/\s+/)
     .filter((w) => w.length > 0),
 );

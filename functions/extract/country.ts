@@ -166,7 +166,7 @@ export function extractCountry(
   for (const field of [ctx.title, ctx.summary]) {
     for (const money of field.money.slice(0, 3)) {
       const code = CURRENCY_COUNTRY[money.currency];
-      if (code) add(code, 0.7, { field: field.name, text: sentenceOf(field.text, money.start) });
+      if (code) add(code, 0.9, { field: field.name, text: sentenceOf(field.text, money.start) });
     }
   }
   if (ctx.sourceCountry)

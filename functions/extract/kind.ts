@@ -19,7 +19,7 @@ const DDOS = /\b(?:ddos|denial[- ]of[- ]service|knocked offline|defaced|outage)\
 
 // A sanction that happened or is announced against someone.
 const PENALTY_EVENT =
-  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d+) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on |against )?(?=[A-Z])|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty|(?:seeks?|seeking|proposes?|proposed|intends?|plans?|faces?) (?:a |an )?(?:[\w$€£¥₩.]+ ){0,3}(?:fine|penalty))\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
+  /\b(?:fined|fining|fines? (?:of|was|were|is|issued|imposed|totall?ing|worth|against|on|for|by|amounting)|(?:a|the|record|gdpr|its|this|second|original|initial|total|administrative|civil|monetary|hefty|largest|biggest|first|million|billion|bn|mn|m|\d+) fines?\b|(?:issued|imposed|levied|slapped|handed)\b[^.]{0,60}\b(?:fines?|penalt(?:y|ies)|sanctions?)|penalt(?:y|ies) (?:of|on|against|totall?ing|worth)|(?:civil|monetary|administrative) penalty|ordered (?:\w+ ){0,3}to pay|agree[sd]? to pay|to pay (?:a |an )?(?:\$|€|£|¥|₩|us\$|a\$|c\$|rs|krw|usd|eur|gbp)|settle[sd]? (?:charges|allegations|claims)|(?:reach(?:es|ed)?|announce[sd]?|agree[sd]?)\b[^.]{0,30}\bsettlement|settlement (?:of|with|worth)|sanction(?:s|ed|ing)? (?:on |against )?(?=[A-Z])|sanctioned|penali[sz]ed|notice of intent|intends? to fine|intention to fine|plans? to fine|proposed (?:a )?fine|warned (?:\w+ ){0,3}(?:or|of) (?:a )?(?:fine|penalty)|incur (?:a |e )?penalty|(?:finali[sz]e[sd]?|issue[sd]?|approve[sd]?|enter(?:s|ed)? into) (?:an? |its )?(?:proposed )?(?:consent )?order (?:with|against)|consent (?:order|decree)|(?:seeks?|seeking|proposes?|proposed|intends?|plans?|faces?) (?:a |an )?(?:[\w$€£¥₩.]+ ){0,3}(?:fine|penalty))\b|과징금|과태료|벌금|제재|課徴金|制裁金|罰金|行政処分|amende|sanctionn[ée]|condamn[ée]|bu(?:ß|ss)geld|strafe verh[äa]ngt|multa(?:do|da)?\b|sanci[óo]n(?:ada|ó)?|sanzion(?:e|ato|ata)/i;
 // The same words in roundups and explainers: counts of fines, "fines up to".
 const PENALTY_ROUNDUP =
   /\b\d+ (?:multas|fines|sanctions|amendes|bußgelder|bussgelder|sanciones|procedimientos)\b|\b(?:fines|sanctions|amendes|multas|sanciones) (?:rgpd|gdpr)\b|nivel de multas|lo que debes saber|^(?:fines|bußgelder|bussgelder|amendes|multas|sanciones|sanctions) (?:under|nach|selon|según|for|in)\b/i;
@@ -30,7 +30,7 @@ const NON_PRIVACY =
 const STRONG_PRIVACY =
   /\b(?:gdpr|rgpd|dsgvo|data protection|personal (?:data|information)|privacy|data breach|leak|pipa|hipaa|ccpa|consent|cookies?)\b|개인정보|個人情報|données personnelles|datenschutz|datos personales/i;
 const PRIVACY =
-  /\b(?:data|privacy|personal|e-?mails?|recipients|dpa|dpo|data subjects?|controller|processor|processing|surveillance|cctv|cameras?|marketing|cold[- ]call(?:s|ed|ing)?|spam|access request|gdpr|rgpd|dsgvo|pipa|pipl|hipaa|ccpa|coppa|breach|leak|consent|cookies?|tracking|surveillance|biometric|cyber(?:security)?|incident reporting|information security)\b|개인정보|個人情報|données|datenschutz|daten|datos|dati|dados/i;
+  /\b(?:data|privacy|personal|cnil|pipc|aepd|garante|edpb|ico|dpc|oaic|datenschutzbehörde|e-?mails?|recipients|dpa|dpo|data subjects?|controller|processor|processing|surveillance|cctv|cameras?|marketing|cold[- ]call(?:s|ed|ing)?|spam|access request|gdpr|rgpd|dsgvo|pipa|pipl|hipaa|ccpa|coppa|breach|leak|consent|cookies?|tracking|surveillance|biometric|cyber(?:security)?|incident reporting|information security)\b|개인정보|個人情報|données|datenschutz|daten|datos|dati|dados/i;
 const CLASS_ACTION = /\bclass[- ]action\b|집단소송|集団訴訟|action de groupe|sammelklage|demanda colectiva/i;
 
 const POLICY_NOUN =
@@ -103,8 +103,7 @@ export function classifyKind(ctx: DocContext): KindResult {
   const genericTitle = lazy(() => title.length > 0 && GENERIC_TITLE.test(title));
   const genericStrong = lazy(
     () =>
-      GENERIC_STRONG.test(title) ||
-      (title.length === 0 && GENERIC_LEDE.test(ctx.summary.text.slice(0, 200))),
+      GENERIC_STRONG.test(title) || (title.length === 0 && GENERIC_LEDE.test(ctx.summary.text.slice(0, 200))),
   );
   const penaltyEvent = lazy(() => PENALTY_EVENT.test(all) || PENALTY_VERB_CS.test(all));
   const roundup = lazy(() => PENALTY_ROUNDUP.test(all));

@@ -154,7 +154,8 @@ const SPELLED_VALUE: Record<string, number> = {
 };
 const SPELLED_SCALE: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
 
-const LETTER = /[\p{L}]/u;
+// Scripts that separate words with spaces: a letter glued to a digit there makes an identifier.
+const LETTER = /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 interface Token {

@@ -499,7 +499,8 @@ const KO_LEAK_OBJECT =
   /(?:유출|해킹|노출)(?:한|된|당한|사고를 낸| 된| 사고가 난)\s*([\p{Script=Hangul}A-Za-z0-9&]+?)(?:에게|에|이|가|은|는|의|,|…|\.|\s|$)/u;
 const KO_FINED_PARTY =
   /(?:^|[\s,.…])([\p{Script=Hangul}A-Za-z0-9&]{2,20}?)(?:에게|에)\s*(?:[^\s]+\s+){0,2}(?:과징금|과태료|벌금)/u;
-const KO_TITLE_HEAD = /^([\p{Script=Hangul}A-Za-z0-9&]{2,20}?)(?:,|…|\.\.\.|\s*[-–]\s)/u;
+const KO_TITLE_HEAD =
+  /^([\p{Script=Hangul}\p{Script=Katakana}\p{Script=Han}A-Za-z0-9&ー]{2,20}?)(?:,|、|…|\.\.\.|\s*[-–]\s)/u;
 const JA_SUBJECT =
   /([\p{Script=Katakana}\p{Script=Han}A-Za-z0-9ー]{2,20})(?:は|が)[^。]{0,40}(?:漏洩|漏えい|流出|不正アクセス)/u;
 const KO_PARTICLE = /(?:에게|에서|에|이|가|은|는|의|와|과|도)$/u;
@@ -550,12 +551,17 @@ function tryPatterns(
       if (p.read === 'before' && /(?:hackers?|group|gang)\s*$/i.test(raw)) continue;
       const name = cleanName(raw, ctx, opts);
       if (name === null) continue;
-      // A lone capitalised word at the start of a sentence-case headline is not evidence of a name.
+      // "Veteran investigators deployed": a capitalised adjective opening a sentence-case headline
+      // (followed by a lower-case noun, not a verb) is not a name unless the lede repeats it.
+      const headline = scope.replace(/^[\s"'“‘]+/, '');
+      const nextWord =
+        /^\S+\s+(\S+)/.exec(headline.slice(headline.startsWith(name) ? 0 : headline.length))?.[1] ?? '';
       if (
         isTitle &&
-        !name.includes(' ') &&
-        scope.replace(/^[\s"'“‘]+/, '').startsWith(name) &&
-        ctx.summary.text.length > 0 &&
+        /^\p{Lu}\p{Ll}+$/u.test(name) &&
+        headline.startsWith(`${name} `) &&
+        /^\p{Ll}+$/u.test(nextWord) &&
+        !VERBS.has(nextWord) &&
         !ctx.summary.text.includes(name)
       )
         continue;

@@ -96,7 +96,17 @@ describe('scanNumbers', () => {
 
 describe('affected counts', () => {
   const count = (summary: string, title = ''): number | null =>
-    extractFacts({ title, summary, lang: summary.match(/[가-힣]/) ? 'ko' : 'en' }).affected?.count ?? null;
+    extractFacts({
+      title,
+      summary,
+      lang: /[가-힣]/.test(summary)
+        ? 'ko'
+        : /[ぁ-ん]/.test(summary)
+          ? 'ja'
+          : /Daten/.test(summary)
+            ? 'de'
+            : 'en',
+    }).affected?.count ?? null;
 
   it.each([
     ['Acme suffered a data breach affecting 33.7 million customer accounts.', 33_700_000],
@@ -111,6 +121,8 @@ describe('affected counts', () => {
     ['LinkedIn had 164 million email addresses and passwords exposed.', 164_000_000],
     ['해킹으로 약 3,370만 명의 개인정보가 유출됐다.', 33_700_000],
     ['3천367만명의 개인정보가 유출된 사고.', 33_670_000],
+    ['約44万件の個人情報が漏えいした。', 440_000],
+    ['Datenleck: 49 Millionen Kundendaten betroffen', 49_000_000],
   ])('reads %s', (summary, expected) => {
     expect(count(summary)).toBe(expected);
   });
