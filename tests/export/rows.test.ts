@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../functions/events/types.ts';
 import { csvCellText, csvLine, ndjsonLine, neutraliseFormula } from '../../functions/export/encode.ts';
-import { bestObservation, daysBetween, isoDay } from '../../functions/export/rows.ts';
+import { bestObservation, daysBetween, eventSnapshot, isoDay } from '../../functions/export/rows.ts';
 import { COLUMNS, type Row } from '../../functions/export/schema.ts';
 import {
   convertAtMonthlyRate,
@@ -46,6 +46,43 @@ describe('derived columns', () => {
     };
     expect(bestObservation(event as unknown as Event)?.documentId).toBe('c2');
     expect(bestObservation({ ...event, affected: null } as unknown as Event)).toBeNull();
+  });
+});
+
+describe('eventSnapshot', () => {
+  const member = (documentId: string, seenAt: string) => ({
+    documentId,
+    sourceId: `s-${documentId}`,
+    seenAt,
+  });
+  const event = {
+    id: 'e1',
+    kind: 'breach',
+    firstSeenAt: '2025-01-01T00:00:00.000Z',
+    members: [member('d1', '2025-01-01T00:00:00.000Z'), member('d2', '2025-03-01T00:00:00.000Z')],
+    documentIds: ['d1', 'd2'],
+    sources: ['s-d1', 's-d2'],
+    affectedHistory: [],
+    affected: null,
+    penalty: { amount: 5, currency: 'EUR', authority: null, status: null, documentId: 'd2' },
+    related: [
+      { eventId: 'early', kind: 'penalty', reason: '' },
+      { eventId: 'late', kind: 'policy', reason: '' },
+      { eventId: 'missing', kind: 'policy', reason: '' },
+    ],
+  } as unknown as Event;
+  const firstSeen = new Map([
+    ['early', '2025-01-15T00:00:00.000Z'],
+    ['late', '2025-02-15T00:00:00.000Z'],
+  ]);
+
+  it('drops a penalty whose document was not seen yet, and links to events that did not exist yet', () => {
+    const snapshot = eventSnapshot(event, '2025-02-01T00:00:00.000Z', firstSeen)!;
+    expect(snapshot.penalty).toBeNull();
+    expect(snapshot.documentIds).toEqual(['d1']);
+    expect(snapshot.related.map((relation) => relation.eventId)).toEqual(['early', 'missing']);
+    expect(eventSnapshot(event, '2025-03-01T00:00:00.000Z', firstSeen)!.penalty?.amount).toBe(5);
+    expect(eventSnapshot(event, '2024-12-31T23:59:59.999Z', firstSeen)).toBeNull();
   });
 });
 
