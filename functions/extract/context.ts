@@ -55,7 +55,7 @@ function prepare(name: 'title' | 'summary', raw: unknown, max: number, lang: str
     sentences: splitSentences(text),
     numbers,
     money: findMoney(text, numbers, lang),
-    tokens: tokenize(text, 600),
+    tokens: tokenize(text, 300),
   };
 }
 

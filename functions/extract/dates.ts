@@ -97,7 +97,9 @@ export function extractDates(
   const pubYear =
     typeof publishedAt === 'string' ? Number(/^(\d{4})/.exec(publishedAt)?.[1] ?? Number.NaN) : Number.NaN;
   for (const field of [ctx.title, ctx.summary]) {
-    for (const sentence of field.sentences) {
+    // Dates that matter are stated in the headline and the first sentences of the lede.
+    for (const sentence of field.sentences.slice(0, 4)) {
+      if (!/\d/.test(sentence.text)) continue;
       DATE.lastIndex = 0;
       let previousEnd = 0;
       for (let m = DATE.exec(sentence.text); m !== null; m = DATE.exec(sentence.text)) {

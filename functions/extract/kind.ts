@@ -144,7 +144,7 @@ export function classifyKind(ctx: DocContext): KindResult {
   if (genericStrong() || (penaltyEvent() && roundup())) return { kind: 'other', evidence: null };
   if (breachStrong() || breachWeak()) {
     const onlyVulnerability = !breachStrong() && NON_EVENT.test(all);
-    if (!onlyVulnerability && !(genericTitle() && !breachStrong()) && !(policy() && !breachStrong())) {
+    if (!onlyVulnerability && !(genericTitle() && !breachStrong()) && !(!breachStrong() && policy())) {
       return {
         kind: 'breach',
         evidence: firstMatchEvidence(ctx, breachStrong() ? BREACH_STRONG : BREACH_WEAK),
