@@ -9,6 +9,7 @@
  * | Event         | EVT#<id> / EVT          | EVT / <seen>#<id>  | EVT#KIND#<kind>       | EVT#CC#<country>       |
  * | Outbox        | OUT#<id> / OUT          | OUT#<status> / <created>#<id> |            |                        |
  * | Delivery      | DLV#<outbox>#<sub> / DLV|                    |                       |                        |
+ * | Subscription  | SUBS#<name> / STATE     |                    |                       |                        |
  *
  * Events also use gsi4 (EVT#ORG#<key>, by organisation), gsi5 (EVT#AFF, by affected count,
  * sparse) and gsi6 (EVT#PEN, by penalty in EUR, sparse); documents use gsi4 by kind.
@@ -107,4 +108,9 @@ export const deliveryKeys = {
     pk: `DLV#${outboxId}#${subscription}`,
     sk: 'DLV',
   }),
+};
+
+/** The stored state of a Slack subscription (broken or not, last error); its config lives outside the table. */
+export const subscriptionKeys = {
+  state: (name: string): KeyAttributes => ({ pk: `SUBS#${name}`, sk: 'STATE' }),
 };

@@ -15,7 +15,9 @@ const BASE = 'https://breachwire.example.org';
 
 /** Every text of a message, with where it sits and its limit. */
 function texts(message: SlackMessage): { where: string; text: string; limit: number }[] {
-  const all = [{ where: 'text', text: message.text, limit: SLACK_LIMITS.fallbackText }];
+  const all: { where: string; text: string; limit: number }[] = [
+    { where: 'text', text: message.text, limit: SLACK_LIMITS.fallbackText },
+  ];
   message.blocks.forEach((block: Block, index) => {
     if (block.type === 'header')
       all.push({ where: `${index}.header`, text: block.text.text, limit: SLACK_LIMITS.headerText });
