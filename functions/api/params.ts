@@ -17,7 +17,11 @@ export const isoDateParam = z
   )
   .transform((value, ctx) => {
     const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-    if (!Number.isFinite(ms)) {
+    // Date.parse rolls 2025-02-31 over to March: a calendar day must round-trip to count as real.
+    const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    const realDay = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+    if (!Number.isFinite(ms) || !realDay) {
       ctx.addIssue({ code: 'custom', message: 'is not a real date' });
       return z.NEVER;
     }

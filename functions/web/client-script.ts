@@ -136,7 +136,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       }
     });
     chart.appendChild(svg('line', { x1: pad, y1: height, x2: width, y2: height, class: 'axis' }));
-    var yLabel = svg('text', { x: 2, y: 12, class: 'month' });
+    var yLabel = svg('text', { x: 2, y: 12, class: 'month scale' });
     yLabel.textContent = String(max);
     chart.appendChild(yLabel);
     container.appendChild(el('h2', null, ['Events per month']));

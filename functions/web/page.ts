@@ -87,6 +87,8 @@ export const PAGE_HTML = `<!doctype html>
 export const PAGE_CSS = `
 :root { --ink: #1d2330; --muted: #5d6675; --line: #d9dde3; --accent: #b3261e; --bg: #fafbfc; }
 * { box-sizing: border-box; }
+/* Author display rules would otherwise override the hidden attribute the script toggles. */
+[hidden] { display: none !important; }
 body {
   margin: 0; color: var(--ink); background: var(--bg); line-height: 1.45;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", "NanumGothic",
@@ -111,11 +113,12 @@ a { color: #0b57d0; }
 .chart .axis { stroke: var(--muted); stroke-width: 1; }
 .chart text { font-size: 10px; fill: var(--muted); text-anchor: middle; }
 .chart .count { fill: var(--ink); }
+.chart .scale { text-anchor: start; }
 h2 { font-size: 1.05rem; margin: 18px 0 6px; }
 table { width: 100%; border-collapse: collapse; font-size: 0.92rem; background: #fff; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 0.8rem; color: var(--muted); font-weight: 600; }
-.kind { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 0.8rem; background: #eef0f3; }
+.kind { justify-self: start; display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 0.8rem; background: #eef0f3; }
 .kind-breach { background: #fde2df; }
 .kind-penalty { background: #fff0c2; }
 .kind-policy { background: #dcecff; }
