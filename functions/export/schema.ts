@@ -167,3 +167,20 @@ export function schemaFingerprint(columns: Record<TableName, readonly Column[]> 
   ).join(';');
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
+
+const ATHENA_TYPES: Record<ColumnType, string> = {
+  string: 'string',
+  list: 'array<string>',
+  integer: 'bigint',
+  number: 'double',
+  boolean: 'boolean',
+  // ISO text: Hive's timestamp does not read `…Z`, and text sorts and compares correctly.
+  date: 'string',
+  datetime: 'string',
+  month: 'string',
+};
+
+/** A table's columns in Athena (Hive) types, for a Glue catalog over the NDJSON files. */
+export function athenaColumns(table: TableName): { name: string; type: string }[] {
+  return COLUMNS[table].map((column) => ({ name: column.name, type: ATHENA_TYPES[column.type] }));
+}
