@@ -112,6 +112,46 @@ function textOf(value: unknown): string | undefined {
  * external entities (XXE) can never be expanded, whatever the XML library does with them.
  */
 function stripDoctype(xml: string): string {
+  return neutraliseEntities(removeDoctype(xml));
+}
+
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const HTML_ENTITY_CODES: Record<string, number> = {
+  nbsp: 160,
+  hellip: 8230,
+  mdash: 8212,
+  ndash: 8211,
+  lsquo: 8216,
+  rsquo: 8217,
+  ldquo: 8220,
+  rdquo: 8221,
+  middot: 183,
+  copy: 169,
+  reg: 174,
+  trade: 8482,
+  euro: 8364,
+  pound: 163,
+  yen: 165,
+  laquo: 171,
+  raquo: 187,
+  bull: 8226,
+};
+
+/**
+ * With the DOCTYPE gone, a reference to an entity it declared (`&xxe;`, `&lol9;`) would
+ * make the strict parser reject the whole feed; HTML entities (`&nbsp;`) that feeds use
+ * without declaring them would too. Known HTML names become numeric references, the rest
+ * are dropped — nothing is ever expanded from a declaration.
+ */
+function neutraliseEntities(xml: string): string {
+  return xml.replace(/&([A-Za-z][\w.-]{0,31});/g, (whole, name: string) => {
+    if (XML_ENTITIES.has(name)) return whole;
+    const code = HTML_ENTITY_CODES[name.toLowerCase()];
+    return code ? `&#${code};` : '';
+  });
+}
+
+function removeDoctype(xml: string): string {
   const start = xml.search(/<!DOCTYPE/i);
   if (start < 0) return xml;
   // An internal subset ends with "]>", a plain doctype with ">".
