@@ -10,6 +10,7 @@ Commands:
   serve      the API and web page only
   ingest     run one ingest now (--source ID, or --url URL --format rss|atom)
   sources    the source catalog with health
+  notify     deliver pending Slack notifications (--dry-run, --status; see docs/SLACK.md)
   extract    facts for JSON lines on stdin (see docs/EXTRACTION.md)
   eval       score the extractor on a labelled JSONL file
   export     the research dataset as CSV / NDJSON (see docs/DATASET.md)
@@ -36,6 +37,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: () => Prom
   sources: {
     load: async () => (await import('./commands/sources.ts')).runSources,
     usage: async () => (await import('./commands/sources.ts')).SOURCES_USAGE,
+  },
+  notify: {
+    load: async () => (await import('./commands/notify.ts')).runNotify,
+    usage: async () => (await import('./commands/notify.ts')).NOTIFY_USAGE,
   },
   extract: {
     load: async () => (await import('./commands/extract.ts')).runExtract,

@@ -12,16 +12,19 @@ import type { Store } from '../../store/client.ts';
 import { openStore, portFrom, withMirror } from '../context.ts';
 import type { CliIo } from '../io.ts';
 import { describeReport } from './ingest.ts';
+import { type LocalNotifier, publicBaseUrlFrom, startLocalNotifier, subscriptionsFrom } from './notify.ts';
 
 export const SERVE_USAGE = `breachwire serve [--data DIR] [--port N]
 
   Serves the API and web page on http://localhost:PORT (default 8787, or PORT) without ingesting.`;
 
-export const START_USAGE = `breachwire start [--data DIR] [--port N]
+export const START_USAGE = `breachwire start [--data DIR] [--port N] [--subscriptions FILE]
 
   The whole system locally: the embedded store, an ingest of every enabled source at start
   and then on each source's schedule, and the API and web page on http://localhost:PORT.
-  Ctrl-C stops it cleanly.`;
+  After each ingest, pending notifications go to the Slack subscriptions (--subscriptions FILE,
+  BREACHWIRE_SUBSCRIPTIONS_FILE or BREACHWIRE_SUBSCRIPTIONS; see docs/SLACK.md), or are
+  printed when none is configured. Ctrl-C stops it cleanly.`;
 
 /** Runs each source on its own cadence; a run of a source never overlaps the previous one. */
 class Scheduler {
@@ -85,15 +88,24 @@ function waitForSignal(): Promise<string> {
 async function runServer(args: string[], io: CliIo, withIngest: boolean): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { data: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      ...(withIngest ? { subscriptions: { type: 'string' as const } } : {}),
+    },
     strict: true,
     allowPositionals: false,
   });
   const port = portFrom(io, values.port);
+  // Validated before the store opens: a bad subscription file fails fast, naming the problem.
+  const subscriptions = withIngest
+    ? await subscriptionsFrom(io, values.subscriptions as string | undefined)
+    : null;
   const opened = await openStore(io, values.data);
   const log = createStreamLog({ level: io.env['LOG_LEVEL'] ?? 'warn', stream: io.stderr });
   let server: Awaited<ReturnType<typeof listen>> | null = null;
   let scheduler: Scheduler | null = null;
+  let notifier: LocalNotifier | null = null;
   try {
     server = await listen(opened.store, port, log, io);
     io.stdout.write(`data: ${opened.where}\n`);
@@ -102,9 +114,20 @@ async function runServer(args: string[], io: CliIo, withIngest: boolean): Promis
       const deps = { store: opened.store, log, pacer, pipeline: createPipeline(opened.store, log) };
       const list = withMirror(io, enabledSources());
       io.stdout.write(`ingesting ${list.length} sources now, then on their schedules\n`);
+      const slack = startLocalNotifier({
+        io,
+        store: opened.store,
+        log,
+        subscriptions,
+        publicBaseUrl: publicBaseUrlFrom(io),
+      });
+      notifier = slack;
       scheduler = new Scheduler(
         (source) => ingestSource(source, deps),
-        (report) => io.stdout.write(`${new Date().toISOString().slice(11, 19)} ${describeReport(report)}\n`),
+        (report) => {
+          io.stdout.write(`${new Date().toISOString().slice(11, 19)} ${describeReport(report)}\n`);
+          slack.trigger();
+        },
       );
       scheduler.start(list);
     }
@@ -116,6 +139,7 @@ async function runServer(args: string[], io: CliIo, withIngest: boolean): Promis
     return 1;
   } finally {
     await scheduler?.stop();
+    await notifier?.stop();
     if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
     await opened.close();
   }
