@@ -600,3 +600,44 @@ describe('GET /openapi.json', () => {
     );
   });
 });
+
+describe('store access on request paths', () => {
+  it('never Scans, and a list request reads at most its budget of Query pages', async () => {
+    const commands: string[] = [];
+    const recording = {
+      tableName: embedded.store.tableName,
+      doc: {
+        send: (command: { constructor: { name: string } }) => {
+          commands.push(command.constructor.name);
+          return embedded.store.doc.send(command as never);
+        },
+      },
+    } as unknown as typeof embedded.store;
+    const watched = createApp({ store: recording, sources, now: () => new Date('2026-01-15T00:00:00.000Z') });
+    const urls = [
+      '/v1/events',
+      '/v1/events?q=nothing-matches-this&limit=500',
+      '/v1/events?sort=affected&source=source-c',
+      '/v1/events?sort=penalty&data_type=health',
+      '/v1/events?org=coupang',
+      '/v1/events?country=KR&kind=breach&as_of=2025-09-01',
+      '/v1/events.csv',
+      '/v1/events.ndjson?sort=penalty',
+      '/v1/events.atom?q=holdings',
+      `/v1/events/${seeded.coupang.breach.id}`,
+      '/v1/documents.csv',
+      '/v1/documents.atom',
+      '/v1/stats?since=2023-02-01&until=2026-01-15',
+      '/v1/sources',
+    ];
+    for (const url of urls) {
+      commands.length = 0;
+      const response = await watched.request(url);
+      expect(response.status, url).toBe(200);
+      await response.text();
+      expect(commands, url).not.toContain('ScanCommand');
+      if (url.startsWith('/v1/events?'))
+        expect(commands.filter((name) => name === 'QueryCommand').length, url).toBeLessThanOrEqual(4);
+    }
+  });
+});
