@@ -263,10 +263,9 @@ export async function* exportRows<T extends TableName>(
     case 'events':
       for await (const { events } of eventPages(store, options, false)) {
         // Only the documents stating the best count and the penalty: the provenance columns.
-        const stating = events.flatMap((event) => [
-          ...(bestObservation(event) ? [bestObservation(event)!.documentId] : []),
-          ...(event.penalty ? [event.penalty.documentId] : []),
-        ]);
+        const stating = events
+          .flatMap((event) => [bestObservation(event)?.documentId, event.penalty?.documentId])
+          .filter((id): id is string => id !== undefined);
         const documents = documentsById(await getDocuments(store, stating));
         for (const event of events) yield eventRow(event, documents) as Row<T>;
       }
