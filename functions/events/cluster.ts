@@ -157,6 +157,14 @@ export function chooseEvent(document: ClusterDocument, candidates: readonly Even
   return null;
 }
 
+/** A title whose document states the event's current best count gets a bonus over one stating an outdated count. */
+function countBonus(event: Event, documentId: string): number {
+  const best = event.affected;
+  const stated = event.affectedHistory.find((observation) => observation.documentId === documentId);
+  if (!best || !stated) return 0;
+  return Math.abs(stated.count - best.count) <= best.count * 0.02 ? 2 : 0;
+}
+
 /** How much a document's title tells: its facts, and a headline-like length. */
 export function informativeness(document: ClusterDocument): number {
   const facts = document.facts;
@@ -348,12 +356,6 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
   next.dates.disclosed = earliest(next.dates.disclosed, facts.dates.disclosed ?? statedOrNull(document));
   next.dataTypes = [...new Set([...next.dataTypes, ...facts.dataTypes])].sort();
   if (!next.penalty && facts.penalty) next.penalty = { ...facts.penalty, documentId: document.id };
-  const score = informativeness(document);
-  if (score > event.titleScore) {
-    next.title = document.title;
-    next.titleDocumentId = document.id;
-    next.titleScore = score;
-  }
 
   const observation = observationOf(document);
   next.pending = { outbox: [...event.pending.outbox], links: [...event.pending.links] };
@@ -379,6 +381,13 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
         );
       }
     }
+  }
+  // Decided after the count: a headline stating the current best count tells the story best.
+  const score = informativeness(document);
+  if (score + countBonus(next, document.id) > next.titleScore + countBonus(next, next.titleDocumentId)) {
+    next.title = document.title;
+    next.titleDocumentId = document.id;
+    next.titleScore = score;
   }
   return next;
 }

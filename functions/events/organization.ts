@@ -1,4 +1,4 @@
-import { ORGANIZATION_ALIASES } from './aliases.ts';
+import { ORGANIZATION_ALIASES, ORGANIZATION_COUNTRIES } from './aliases.ts';
 
 // Corporate suffixes and legal forms, in Latin and Korean/Japanese scripts. Order matters
 // only for readability: every match is removed wherever it stands as a separate token.
@@ -175,4 +175,36 @@ export function textNamesOrganization(
     }
   }
   return false;
+}
+
+/** The country a known organisation is based in (from the alias table), if recorded. */
+export function organizationCountry(key: string): string | undefined {
+  const display = keyToDisplay.get(key);
+  return display ? ORGANIZATION_COUNTRIES[display] : undefined;
+}
+
+/**
+ * The known organisation (alias table, any script) named earliest in a text, with its
+ * position: the extractor's fallback when its grammar finds no organisation.
+ */
+export function firstKnownOrganization(text: string): { key: string; name: string; at: number } | null {
+  const lower = text.normalize('NFKC').toLowerCase();
+  let best: { key: string; name: string; at: number } | null = null;
+  for (const [key, names] of keyToNames) {
+    for (const name of names) {
+      const needle = name.normalize('NFKC').toLowerCase();
+      if (needle.length < 2) continue;
+      const cjk = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(needle);
+      let at = lower.indexOf(needle);
+      while (at >= 0) {
+        const before = lower[at - 1] ?? ' ';
+        const after = lower[at + needle.length] ?? ' ';
+        // Latin names must stand as words ("KT" is not in "market"); CJK names take particles.
+        if (cjk || (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after))) break;
+        at = lower.indexOf(needle, at + 1);
+      }
+      if (at >= 0 && (!best || at < best.at)) best = { key, name: keyToDisplay.get(key) ?? name, at };
+    }
+  }
+  return best;
 }

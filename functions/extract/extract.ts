@@ -3,6 +3,8 @@
  * register values when an adapter supplies them) and returns kind, organisation, affected count,
  * penalty, country, data types and dates, each with the sentence it came from.
  */
+
+import { firstKnownOrganization, organizationCountry, organizationKey } from '../events/organization.ts';
 import { extractAffected } from './affected.ts';
 import { buildContext } from './context.ts';
 import { extractCountry, findRegulators } from './country.ts';
@@ -75,6 +77,21 @@ function extractUnsafe(input: ExtractInput): Facts {
     const org = extractOrganization(ctx, facts.kind);
     facts.organization = org.organization;
     if (org.evidence) facts.evidence.organization = org.evidence;
+    if (!facts.organization && (facts.kind === 'breach' || facts.kind === 'penalty')) {
+      // A known organisation (the maintained alias table, any script) named in the text.
+      for (const field of ['title', 'summary'] as const) {
+        const text = field === 'title' ? ctx.title.text : ctx.summary.text;
+        const known = firstKnownOrganization(text);
+        if (known) {
+          facts.organization = known.name;
+          facts.evidence.organization = {
+            field,
+            text: text.slice(Math.max(0, known.at - 80), known.at + 120),
+          };
+          break;
+        }
+      }
+    }
   }
 
   if (validAffected(hints.affected)) {
@@ -96,6 +113,18 @@ function extractUnsafe(input: ExtractInput): Facts {
   } else {
     facts.country = country.country;
     if (country.evidence) facts.evidence.country = country.evidence;
+    // Where the text says nothing of place, a known organisation's home beats a default guess.
+    const home = facts.organization
+      ? organizationCountry(organizationKey(facts.organization) ?? '')
+      : undefined;
+    const guessed = !facts.country || facts.evidence.country?.text.startsWith('default');
+    if (home && guessed) {
+      facts.country = home;
+      facts.evidence.country = {
+        field: 'source',
+        text: `home country of ${facts.organization} (alias table)`,
+      };
+    }
   }
 
   if (validPenalty(hints.penalty)) {

@@ -316,3 +316,27 @@ describe('eventAsOf', () => {
     expect(eventAsOf(event, '2025-11-01T00:00:00.000Z')).toBeNull();
   });
 });
+
+describe('event title', () => {
+  it('moves to a headline stating the revised count', () => {
+    const first = asCluster(
+      documentWith(
+        { organization: 'Coupang', affected: { count: 4500, unit: 'accounts', approximate: true } },
+        { title: 'Coupang says 4,500 accounts exposed', publishedAt: '2025-11-20T00:00:00.000Z' },
+      ),
+    );
+    const revised = asCluster(
+      documentWith(
+        { organization: 'Coupang', affected: { count: 33_700_000, unit: 'accounts', approximate: true } },
+        {
+          title: 'Coupang breach hit 33.7 million accounts',
+          sourceId: 'b',
+          publishedAt: '2025-11-29T00:00:00.000Z',
+        },
+      ),
+    );
+    expect(mergeDocument(openEvent(first, NOW), revised, NOW)?.title).toBe(
+      'Coupang breach hit 33.7 million accounts',
+    );
+  });
+});
