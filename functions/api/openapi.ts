@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PARAM_DESCRIPTIONS, ROUTES } from './queries.ts';
 
 function isArray(schema: Record<string, unknown>): boolean {

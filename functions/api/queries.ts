@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BreachwireError } from '../core/errors.ts';
 import { type EventFilter, eventFilterShape, eventListShape, filterProblems } from '../events/filter.ts';
 import { KINDS } from '../extract/types.ts';

@@ -41,7 +41,10 @@ export function portFrom(io: CliIo, flag: string | undefined): number {
  * source from `${mirror}/${source.id}` instead of its real URL: for tests and offline demos
  * that serve recorded fixtures (never the real sites).
  */
-export function withMirror<T extends { id: string; url: string; crawlDelaySeconds?: number }>(io: CliIo, list: readonly T[]): T[] {
+export function withMirror<T extends { id: string; url: string; crawlDelaySeconds?: number }>(
+  io: CliIo,
+  list: readonly T[],
+): T[] {
   const mirror = io.env['BREACHWIRE_SOURCE_MIRROR'];
   if (!mirror) return [...list];
   const base = mirror.replace(/\/+$/, '');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorParam, isoDateParam, limitParam } from '../api/params.ts';
 import { DATA_TYPES, KINDS } from '../extract/types.ts';
 import { approximateEur } from '../money/convert.ts';

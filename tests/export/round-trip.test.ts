@@ -87,7 +87,8 @@ describe('export round trip', () => {
     expect(byId(rows, 'event_id', e('c1'))).toMatchObject({
       schema_version: '1.0.0',
       kind: 'breach',
-      title: 'Coupang says 4,500 accounts exposed',
+      // The title follows the document stating the current best count (33.7 million).
+      title: '쿠팡 개인정보 유출 3370만명',
       organization: 'Coupang',
       organization_aliases: 'Coupang|쿠팡',
       country: 'KR',

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { isoDateParam, parseParams } from '../../api/params.ts';
 import { BreachwireError, isBreachwireError } from '../../core/errors.ts';
 import { eventFilterShape } from '../../events/filter.ts';

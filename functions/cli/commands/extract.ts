@@ -30,7 +30,8 @@ export async function runExtract(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const unknown = args.filter((arg) => arg !== '--cluster');
-  if (unknown.length > 0) throw new BreachwireError('cli.usage', `unknown option ${unknown.map((arg) => `"${arg}"`).join(', ')}`);
+  if (unknown.length > 0)
+    throw new BreachwireError('cli.usage', `unknown option ${unknown.map((arg) => `"${arg}"`).join(', ')}`);
   // With --cluster, items are clustered in input order as they stream: later items join the
   // events of earlier ones, and an id once written never changes.
   const clusterer = args.includes('--cluster') ? new BatchClusterer() : null;
