@@ -135,9 +135,8 @@ function describeCountry(code: string): string {
 export function eventLinks(publicBaseUrl: string, eventId: string): { api: string; web: string } {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(eventId);
-  // The web page is the single page at `/`; it opens an event from `?event=` (and a page that
-  // ignores it still lands somewhere useful rather than on a 404).
-  return { api: `${base}/v1/events/${id}`, web: `${base}/?event=${id}` };
+  // The same paths the API serves (docs/API.md): the JSON record and the journalists' page.
+  return { api: `${base}/v1/events/${id}`, web: `${base}/events/${id}` };
 }
 
 /**

@@ -91,7 +91,7 @@ describe('buildMessage', () => {
           elements: [
             {
               type: 'mrkdwn',
-              text: '<https://breachwire.example.org/?event=eAcme0001|Event page> · <https://breachwire.example.org/v1/events/eAcme0001|API record> · 1 outlet · event eAcme0001',
+              text: '<https://breachwire.example.org/events/eAcme0001|Event page> · <https://breachwire.example.org/v1/events/eAcme0001|API record> · 1 outlet · event eAcme0001',
             },
           ],
         },

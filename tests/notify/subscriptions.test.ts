@@ -2,9 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { BreachwireError } from '../../functions/core/errors.ts';
 import { SecretValue } from '../../functions/notify/secret-value.ts';
+import { secretsManagerReader } from '../../functions/notify/secrets-manager.ts';
 import {
   cachedSecretReader,
   envSubscriptionSource,
@@ -207,5 +209,30 @@ describe('parseRetryAfter', () => {
     [undefined, null],
   ])('reads %j as %j ms', (value, expected) => {
     expect(parseRetryAfter(value, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(expected);
+  });
+});
+
+describe('secretsManagerReader', () => {
+  it('returns SecretString, and gives up on a hanging call at its deadline without quoting the value', async () => {
+    const answering = {
+      send: async (command: { input: { SecretId: string } }) => ({
+        SecretString: `value of ${command.input.SecretId}`,
+      }),
+    } as unknown as SecretsManagerClient;
+    expect(await secretsManagerReader({ client: answering }).read('breachwire/slack')).toBe(
+      'value of breachwire/slack',
+    );
+
+    const hanging = {
+      send: (_command: unknown, options: { abortSignal: AbortSignal }) =>
+        new Promise((_resolve, reject) =>
+          options.abortSignal.addEventListener('abort', () => reject(options.abortSignal.reason)),
+        ),
+    } as unknown as SecretsManagerClient;
+    const started = Date.now();
+    await expect(
+      secretsManagerReader({ client: hanging, timeoutMs: 50 }).read('breachwire/slack'),
+    ).rejects.toThrow(/cannot read secret breachwire\/slack: TimeoutError/);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
