@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../core/concurrency.ts';
 import type { Document } from '../documents/types.ts';
+import { batchGetItems } from './batch.ts';
 import type { Store } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { documentKeys, ENTITY } from './keys.ts';
@@ -44,23 +45,9 @@ export function documentFromItem(item: Record<string, unknown>): Document {
 
 /** Which of these document ids are already stored (BatchGet of keys only: 0.5 RCU each). */
 export async function existingDocumentIds(store: Store, ids: readonly string[]): Promise<Set<string>> {
-  const existing = new Set<string>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => documentKeys.item(id));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt >= 10) throw new Error('BatchGet kept returning unprocessed keys');
-      const result = await store.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [store.tableName]: { Keys: keys, ProjectionExpression: 'id' } },
-        }),
-      );
-      for (const item of result.Responses?.[store.tableName] ?? []) existing.add(String(item['id']));
-      keys = (result.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (keys.length) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
-  }
-  return existing;
+  const keys = [...new Set(ids)].map((id) => documentKeys.item(id));
+  const items = await batchGetItems(store, keys, { projection: 'id' });
+  return new Set(items.map((item) => String(item['id'])));
 }
 
 /**
@@ -113,19 +100,11 @@ export async function getDocument(store: Store, id: string): Promise<Document | 
 }
 
 export async function getDocuments(store: Store, ids: readonly string[]): Promise<Document[]> {
-  const found = new Map<string, Document>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => documentKeys.item(id));
-    for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[store.tableName] ?? [])
-        found.set(String(item['id']), documentFromItem(item));
-      keys = (result.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  const items = await batchGetItems(
+    store,
+    [...new Set(ids)].map((id) => documentKeys.item(id)),
+  );
+  const found = new Map(items.map((item) => [String(item['id']), documentFromItem(item)]));
   return ids.map((id) => found.get(id)).filter((document): document is Document => document !== undefined);
 }
 

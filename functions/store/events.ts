@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BreachwireError } from '../core/errors.ts';
 import type { Event, OutboxEntry } from '../events/types.ts';
 import { approximateEur } from '../money/convert.ts';
+import { batchGetItems } from './batch.ts';
 import type { Store } from './client.ts';
 import { ENTITY, eventKeys, outboxKeys } from './keys.ts';
 
@@ -65,19 +66,11 @@ export async function getEvent(store: Store, id: string): Promise<Event | null> 
 }
 
 export async function getEvents(store: Store, ids: readonly string[]): Promise<Event[]> {
-  const found = new Map<string, Event>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => eventKeys.item(id));
-    for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[store.tableName] ?? [])
-        found.set(String(item['id']), eventFromItem(item));
-      keys = (result.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  const items = await batchGetItems(
+    store,
+    [...new Set(ids)].map((id) => eventKeys.item(id)),
+  );
+  const found = new Map(items.map((item) => [String(item['id']), eventFromItem(item)]));
   return ids.map((id) => found.get(id)).filter((event): event is Event => event !== undefined);
 }
 

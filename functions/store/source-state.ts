@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from './batch.ts';
 import type { Store } from './client.ts';
 import { ENTITY, sourceStateKeys } from './keys.ts';
 
@@ -58,17 +59,11 @@ export async function getSourceState(store: Store, sourceId: string): Promise<So
 
 /** States of many sources by BatchGet (never a Scan), in the order asked. */
 export async function getSourceStates(store: Store, sourceIds: readonly string[]): Promise<SourceState[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  for (let i = 0; i < sourceIds.length; i += 100) {
-    let keys: Record<string, unknown>[] = sourceIds.slice(i, i + 100).map((id) => sourceStateKeys.item(id));
-    for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[store.tableName] ?? []) found.set(String(item['sourceId']), item);
-      keys = (result.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  const items = await batchGetItems(
+    store,
+    [...new Set(sourceIds)].map((id) => sourceStateKeys.item(id)),
+  );
+  const found = new Map(items.map((item) => [String(item['sourceId']), item]));
   return sourceIds.map((id) => fromItem(id, found.get(id)));
 }
 
