@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeError } from '../core/errors.ts';
+import { BreachwireError, describeError } from '../core/errors.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import { matchesFilter } from '../events/filter.ts';
 import type { Event, OutboxEntry } from '../events/types.ts';
@@ -138,6 +138,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function drainOutbox(deps: DrainDeps): Promise<DrainReport> {
   const policy = { ...DEFAULT_POLICY, ...deps.policy };
+  if (policy.leaseMs <= policy.timeoutMs) {
+    // A claim that can expire while its POST is still in flight would be declared unconfirmed
+    // by another drain while the first may still record success: confusing, though never a duplicate.
+    throw new BreachwireError('config.invalid', 'the delivery lease must be longer than the POST timeout', {
+      details: [{ param: 'leaseMs', message: `must exceed timeoutMs (${policy.timeoutMs})` }],
+    });
+  }
   const context: Context = {
     deps,
     policy,
