@@ -12,7 +12,10 @@ const BIN = path.resolve('bin/breachwire.mjs');
 
 async function breachwire(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -22,7 +25,10 @@ async function breachwire(args: string[], env: Record<string, string> = {}) {
 
 let server: LoopbackServer;
 beforeAll(async () => {
-  const items = Array.from({ length: 4 }, (_, index) => ({ title: `Item ${index}`, link: `https://news.example.org/${index}` }));
+  const items = Array.from({ length: 4 }, (_, index) => ({
+    title: `Item ${index}`,
+    link: `https://news.example.org/${index}`,
+  }));
   server = await startLoopbackServer({ '/feed.xml': serveBody(rssFeed(items), 'application/rss+xml') });
 });
 afterAll(() => server.close());
@@ -30,11 +36,27 @@ afterAll(() => server.close());
 describe('breachwire CLI', () => {
   it('ingest --url stores the feed, and a second run stores none', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'bw-cli-'));
-    const first = await breachwire(['ingest', '--url', `${server.url}/feed.xml`, '--format', 'rss', '--data', data]);
+    const first = await breachwire([
+      'ingest',
+      '--url',
+      `${server.url}/feed.xml`,
+      '--format',
+      'rss',
+      '--data',
+      data,
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/4 new of 4 entries/);
     expect(first.stdout).toMatch(/stored 4 new documents/);
-    const second = await breachwire(['ingest', '--url', `${server.url}/feed.xml`, '--format', 'rss', '--data', data]);
+    const second = await breachwire([
+      'ingest',
+      '--url',
+      `${server.url}/feed.xml`,
+      '--format',
+      'rss',
+      '--data',
+      data,
+    ]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/stored 0 new documents/);
   });

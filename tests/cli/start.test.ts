@@ -10,7 +10,15 @@ let mirror: LoopbackServer;
 beforeAll(async () => {
   // Every source is fetched from this loopback mirror; only one has a feed, the rest get 404.
   mirror = await startLoopbackServer({
-    '/bleepingcomputer': serveBody(rssFeed([{ title: 'Retailer breach exposes 2 million customers', link: 'https://www.bleepingcomputer.com/news/security/x/' }]), 'application/rss+xml'),
+    '/bleepingcomputer': serveBody(
+      rssFeed([
+        {
+          title: 'Retailer breach exposes 2 million customers',
+          link: 'https://www.bleepingcomputer.com/news/security/x/',
+        },
+      ]),
+      'application/rss+xml',
+    ),
   });
 });
 afterAll(() => mirror.close());
@@ -41,7 +49,9 @@ describe('breachwire start', () => {
     // The ingest at start stores the mirrored feed; poll until the document shows.
     let documents: { rows: { title: string }[] } = { rows: [] };
     for (let attempt = 0; attempt < 100 && documents.rows.length === 0; attempt++) {
-      documents = (await (await fetch(`${base}/v1/documents?source=bleepingcomputer`)).json()) as typeof documents;
+      documents = (await (
+        await fetch(`${base}/v1/documents?source=bleepingcomputer`)
+      ).json()) as typeof documents;
       if (documents.rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(documents.rows.map((row) => row.title)).toEqual(['Retailer breach exposes 2 million customers']);
