@@ -35,6 +35,11 @@ export interface ExportOptions<T extends TableName = TableName> {
   pageSize?: number;
   /** Called after each Query page, for progress, metrics and tests. */
   onPage?: (page: ExportPage) => void;
+  /**
+   * Called with each exported event just before its rows (`events`, `affected_history`,
+   * `links`), so a caller can file child rows under their event (the S3 export's month).
+   */
+  onEvent?: (event: Event) => void;
 }
 
 export interface ExportPage {
@@ -267,7 +272,10 @@ export async function* exportRows<T extends TableName>(
           .flatMap((event) => [bestObservation(event)?.documentId, event.penalty?.documentId])
           .filter((id): id is string => id !== undefined);
         const documents = documentsById(await getDocuments(store, stating));
-        for (const event of events) yield eventRow(event, documents) as Row<T>;
+        for (const event of events) {
+          options.onEvent?.(event);
+          yield eventRow(event, documents) as Row<T>;
+        }
       }
       return;
     case 'affected_history':
@@ -276,13 +284,18 @@ export async function* exportRows<T extends TableName>(
           event.affectedHistory.map((observation) => observation.documentId),
         );
         const documents = documentsById(await getDocuments(store, ids));
-        for (const event of events)
+        for (const event of events) {
+          options.onEvent?.(event);
           for (const row of affectedHistoryRows(event, documents)) yield row as Row<T>;
+        }
       }
       return;
     case 'links':
       for await (const { events, related } of eventPages(store, options, true)) {
-        for (const event of events) for (const row of linkRows(event, related)) yield row as Row<T>;
+        for (const event of events) {
+          options.onEvent?.(event);
+          for (const row of linkRows(event, related)) yield row as Row<T>;
+        }
       }
       return;
   }
