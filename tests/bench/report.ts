@@ -1,0 +1,81 @@
+import { type BenchLine, formatRatio, type machine } from './harness.ts';
+
+export interface CaseOutcome {
+  name: string;
+  seconds: number;
+  lines: BenchLine[];
+  findings: string[];
+  /** Why the case produced no figure. */
+  failure: string | null;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** BENCHMARKS.md: machine, one table row per figure, how each was measured, and the targets missed. */
+export function renderReport(
+  host: ReturnType<typeof machine>,
+  outcomes: CaseOutcome[],
+  totalSeconds: number,
+): string {
+  const lines = outcomes.flatMap((outcome) => outcome.lines);
+  const failed = outcomes.filter((outcome) => outcome.failure);
+  const out: string[] = [];
+  out.push('# Benchmarks', '');
+  out.push(
+    `Written by \`npm run bench\` (tests/bench/run.ts) on ${host.date.slice(0, 10)} at ${host.date.slice(11, 16)} UTC: **${host.cpu}**, ${host.cores} cores, Node ${host.node}; the whole run took ${Math.round(totalSeconds)} s.`,
+    '',
+    'The machine is shared and noisy, so every speed is paired with a reference measured in the same process and run, and the **ratio** is the figure to compare across runs; absolute numbers are what they were here, today. Each benchmark checks its own results (counts stored, ids equal to the reference, facts unchanged) before it reports a figure, and a broken run prints no figure.',
+    '',
+  );
+  out.push('| # | what | figure | reference | ratio | target | met |', '|---|---|---|---|---|---|---|');
+  for (const line of lines) {
+    out.push(
+      `| ${line.id} | ${cell(line.title)} | ${cell(line.figure)} | ${cell(line.reference)} | ${line.ratio === null ? '—' : formatRatio(line.ratio)} | ${cell(line.target)} | ${line.met ? 'yes' : '**no**'} |`,
+    );
+  }
+  for (const outcome of failed) {
+    out.push(`| — | ${cell(outcome.name)} | **FAILED, no figure** | — | — | — | **no** |`);
+  }
+  out.push('', '## How each line was measured', '');
+  for (const line of lines) {
+    out.push(`- **${line.id}. ${line.title}.** ${(line.notes ?? []).join(' ')}`);
+  }
+  out.push('', '## Run', '');
+  out.push(
+    `Each benchmark runs in its own fresh \`node\` process (JIT state, heap and peak RSS of one never leak into another): ${outcomes.map((outcome) => `${outcome.name} ${Math.round(outcome.seconds)} s`).join(', ')}.`,
+  );
+  const findings = outcomes.flatMap((outcome) => outcome.findings);
+  if (findings.length) {
+    out.push('', '## Where the time and the writes go', '');
+    for (const finding of findings) out.push(`- ${finding}`);
+  }
+  out.push('', '## Targets not met', '');
+  const missed = lines.filter((line) => !line.met);
+  if (missed.length === 0 && failed.length === 0) out.push('None.');
+  for (const line of missed) {
+    out.push(
+      `- **${line.id}. ${line.title}:** ${line.figure} against ${line.target}${line.ratio === null ? '' : ` (ratio ${formatRatio(line.ratio)})`}. ${WHY[line.id.split('-')[0]!] ?? ''}`,
+    );
+  }
+  for (const outcome of failed) out.push(`- **${outcome.name} FAILED:** ${outcome.failure}`);
+  out.push('');
+  return out.join('\n');
+}
+
+/**
+ * Why a line misses its target, from the profiles taken while writing these benchmarks
+ * (see the findings above for this run's own breakdown). Kept beside the report so a
+ * missed target is never left unexplained.
+ */
+const WHY: Record<string, string> = {
+  '1': 'The parse itself runs at about the speed of bare rss-parser; normalising costs more than parsing. In the CPU profile of `normalizeEntry`, `detectLanguage` (functions/normalize/language.ts) takes ~38%: it runs the Unicode-property regex `/\\p{L}/u` once per character of title + summary. An ASCII fast path (a–z/A–Z before the regex) or one `/\\p{L}/gu` count over the string would remove most of it; SHA-256 ids, `cleanText` and date parsing are the rest.',
+  '2': '`tableRows` (functions/sources/adapters/html.ts) wraps every cell twice in a Cheerio object (`$(cell)` for the map and again for the text): 24,000 wrappers for a 2,000-row page, and ~20% of the profile is garbage collection. Reading text with `textContent` from domutils on the raw nodes, and wrapping only the organisation cell for its link, would bring it close to the bare walk; the SHA-256 guid and date parsing per row are the rest.',
+  '3': 'The profile is flat (no function above ~6%): `firstKnownOrganization` (functions/events/organization.ts), the lexicon tokenizer and the large kind regexes lead. Reaching 10,000/s/core needs fewer passes over the text rather than one fix.',
+  '4': 'Clustering dominates (see the split above). Per new document ingest sends ~6 write and ~4 read requests while the reference sends 0.04 (BatchWrite packs 25 items), and dynalite pays per request. `candidatesFor` (functions/events/process.ts) reads up to 100 whole events of the same kind from gsi2 (projection ALL) for every document, tens of KB each time, although matching needs a few fields; a narrower projection or index, and batching the clustering of one run, are the levers. Against real DynamoDB the request count matters less for speed but the same reads are billed.',
+  '5a': 'Every index projects ALL attributes, so each write of a document or event is paid again in every index the item sits in (documents sit in 3–4, events in up to 6); index writes are ~75% of the total. A new document is written twice (put, then `markDocumentClustered` rewrites it in all its indexes), and a new event twice (put, then `clearPendingWork`). KEYS_ONLY or INCLUDE projections for the list indexes, and storing the document already clustered, are the levers; see the per-item breakdown above.',
+  '6': 'The API reads the same rows as the bare Query; the difference is zod parameter parsing, the planner, `eventFromItem` / `publicEvent` mapping, JSON serialisation and the ETag hash of the body.',
+  '7': '',
+  '8': '',
+  '9a': 'Per-document time at each level is within the noise of this shared machine only if the ratio is near 1; request counts per document are the noise-free check.',
+  '9b': '',
+};
