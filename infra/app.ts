@@ -17,15 +17,17 @@ export function buildStage(app: App, config: StageConfig) {
   const prefix = `Breachwire-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     ...(env ? { env } : {}),
-    description: `breachwire ${config.stage}: table and secrets (retained)`,
+    description: `breachwire ${config.stage}: table, secrets and export bucket (retained)`,
     terminationProtection: config.stage === 'prod',
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     ...(env ? { env } : {}),
-    description: `breachwire ${config.stage}: functions, schedules, API, alarms`,
+    description: `breachwire ${config.stage}: functions, schedules, API, notifier, export, alarms`,
     config,
     table: stateful.table,
     slackWebhooks: stateful.slackWebhooks,
+    exportBucket: stateful.exports.bucket,
+    exportWriterPolicy: stateful.exports.writerPolicy,
     sources: enabledSources(),
     entries: FUNCTION_ENTRIES,
     projectRoot: PROJECT_ROOT,

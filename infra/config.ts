@@ -25,6 +25,19 @@ export interface StageConfig {
      */
     ingestReservedConcurrency?: number;
     apiTimeout: Duration;
+    /**
+     * The notifier's drain stops starting POSTs this long before the timeout minus one POST's
+     * own timeout (functions/handlers/notify-batch.ts), so the timeout bounds a drain.
+     */
+    notifyTimeout: Duration;
+    /** One daily export of the whole dataset (streams; minutes at the current size). */
+    exportTimeout: Duration;
+  };
+  notifier: {
+    /** Stream retries of a batch whose drain could not run, before its records go to the failure queue. */
+    retryAttempts: number;
+    /** Records older than this are not retried (their entries stay pending in the table). */
+    maxRecordAge: Duration;
   };
   schedules: {
     /** Upper bound of each schedule's flexible window (also capped at a quarter of its period). */
@@ -59,8 +72,11 @@ const shared = {
     memorySize: 512,
     ingestTimeout: Duration.minutes(2),
     apiTimeout: Duration.seconds(10),
+    notifyTimeout: Duration.seconds(90),
+    exportTimeout: Duration.minutes(10),
   },
   schedules: { retryAttempts: 2, maxEventAge: Duration.minutes(10) },
+  notifier: { retryAttempts: 3, maxRecordAge: Duration.hours(1) },
 } as const;
 
 /** The stages. Prod keeps logs longer, throttles less, alarms sooner and reserves ingest capacity. */
@@ -71,6 +87,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     metricsNamespace: shared.metricsNamespace,
     functions: { ...shared.functions },
     schedules: { ...shared.schedules, maxFlexibleWindow: Duration.minutes(15) },
+    notifier: { ...shared.notifier },
     api: { throttleRateLimit: 10, throttleBurstLimit: 20, corsAllowOrigins: ['*'] },
     alarms: { functionErrors: 5, consecutiveSourceFailures: 5, deadLetters: 1 },
   },
@@ -80,6 +97,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     metricsNamespace: shared.metricsNamespace,
     functions: { ...shared.functions, ingestReservedConcurrency: 5 },
     schedules: { ...shared.schedules, maxFlexibleWindow: Duration.minutes(5) },
+    notifier: { ...shared.notifier },
     api: { throttleRateLimit: 50, throttleBurstLimit: 100, corsAllowOrigins: ['*'] },
     alarms: { functionErrors: 1, consecutiveSourceFailures: 3, deadLetters: 1 },
   },

@@ -14,6 +14,8 @@ export const LOCK_FILE = fromRepo('package-lock.json');
 export const FUNCTION_ENTRIES = {
   ingest: fromRepo('functions/handlers/ingest.ts'),
   api: fromRepo('functions/handlers/api.ts'),
+  notify: fromRepo('functions/handlers/notify.ts'),
+  export: fromRepo('functions/handlers/export.ts'),
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

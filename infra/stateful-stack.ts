@@ -8,7 +8,9 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { exportPrefixes } from '../functions/export/s3-writer.ts';
 import { TABLE_DEFINITION } from '../functions/store/table.ts';
+import { ExportBucket } from './constructs/research-export.ts';
 
 /**
  * The table's CloudFormation logical id, pinned: a changed logical id makes CloudFormation
@@ -17,13 +19,16 @@ import { TABLE_DEFINITION } from '../functions/store/table.ts';
 export const TABLE_LOGICAL_ID = 'BreachwireTable';
 
 /**
- * What outlives any deployment: the table and the Slack webhook secret. Kept apart from the
- * stateless stack so the functions can be torn down and redeployed freely.
+ * What outlives any deployment: the table, the Slack webhook secret and the research export
+ * bucket (researchers may cite its files). Kept apart from the stateless stack so the functions
+ * can be torn down and redeployed freely.
  */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   /** Slack incoming-webhook URLs per subscription; the value is set by an operator, never in code. */
   readonly slackWebhooks: Secret;
+  /** The research export's bucket and the policy that lets the export function write its files. */
+  readonly exports: ExportBucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -58,7 +63,13 @@ export class StatefulStack extends Stack {
         'Slack incoming-webhook URLs are issued by Slack; no rotation Lambda can create one. They are rotated by re-issuing the webhook in Slack and running put-secret-value (docs/DEPLOY.md).',
     });
 
+    this.exports = new ExportBucket(this, 'Exports', { writablePrefixes: exportPrefixes() });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ExportBucketName', {
+      value: this.exports.bucket.bucketName,
+      description: 'The research export: <table>/format=<ndjson|csv>/month=YYYY-MM/ (docs/DEPLOY.md)',
+    });
     new CfnOutput(this, 'SlackWebhooksSecretArn', {
       value: this.slackWebhooks.secretArn,
       description: 'Set its value with aws secretsmanager put-secret-value (docs/DEPLOY.md)',

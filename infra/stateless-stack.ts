@@ -1,14 +1,18 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, type IManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { TABLES } from '../functions/export/schema.ts';
 import { TABLE_DEFINITION } from '../functions/store/table.ts';
 import type { StageConfig } from './config.ts';
 import { HouseFunction, type HouseFunctionDefaults } from './constructs/house-function.ts';
 import { IngestSchedules, type ScheduledSource } from './constructs/ingest-schedules.ts';
 import { Observability } from './constructs/observability.ts';
+import { OutboxNotifier } from './constructs/outbox-notifier.ts';
 import { PublicApi } from './constructs/public-api.ts';
+import { ResearchExport } from './constructs/research-export.ts';
 import type { FUNCTION_ENTRIES } from './entries.ts';
 
 /** DynamoDB actions by need. No function may Scan (DESIGN.md: requests never Scan). */
@@ -35,6 +39,9 @@ export interface StatelessStackProps extends StackProps {
   table: ITableV2;
   /** Read by the notifier only; no other function is granted it. */
   slackWebhooks: ISecret;
+  /** The research export's bucket and its writer policy (both in the stateful stack). */
+  exportBucket: IBucket;
+  exportWriterPolicy: IManagedPolicy;
   /** The enabled sources of the registry: one schedule each. */
   sources: readonly ScheduledSource[];
   entries: typeof FUNCTION_ENTRIES;
@@ -44,13 +51,18 @@ export interface StatelessStackProps extends StackProps {
 
 /**
  * Everything that can be torn down and redeployed without losing data: the functions, their
- * schedules, the API, alarms and dashboard. The table and secret come in by props.
+ * schedules and triggers, the API, the export's Glue catalog, alarms and dashboard. The table,
+ * secret and export bucket come in by props.
  */
 export class StatelessStack extends Stack {
   readonly ingest: HouseFunction;
   readonly api: HouseFunction;
+  readonly notify: HouseFunction;
+  readonly export: HouseFunction;
   readonly schedules: IngestSchedules;
   readonly publicApi: PublicApi;
+  readonly outboxNotifier: OutboxNotifier;
+  readonly researchExport: ResearchExport;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -105,13 +117,59 @@ export class StatelessStack extends Stack {
       logRetention: config.logRetention,
     });
 
+    this.notify = new HouseFunction(this, 'Notify', {
+      defaults,
+      entry: props.entries.notify,
+      role: 'notify',
+      description: 'breachwire: drains the outbox to Slack when new entries arrive',
+      timeout: config.functions.notifyTimeout,
+      environment: {
+        ...environment,
+        // The secret's ARN, not its value: the function reads the value at run time (cached).
+        BREACHWIRE_SUBSCRIPTIONS_ARN: props.slackWebhooks.secretArn,
+        // Messages link to the event's web page and API record.
+        BREACHWIRE_PUBLIC_URL: this.publicApi.url,
+      },
+    });
+    // Reads events and the outbox; writes delivery records, subscription states and entry status.
+    grantTable(table, this.notify.fn, [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]);
+    // The secret read grant (exactly this secret) and the stream trigger.
+    this.outboxNotifier = new OutboxNotifier(this, 'OutboxNotifier', {
+      fn: this.notify.fn,
+      table,
+      slackWebhooks: props.slackWebhooks,
+      ...config.notifier,
+    });
+
+    this.export = new HouseFunction(this, 'Export', {
+      defaults,
+      entry: props.entries.export,
+      role: 'export',
+      description: 'breachwire: the daily research export to S3 (NDJSON and CSV by month)',
+      timeout: config.functions.exportTimeout,
+      environment: { ...environment, BREACHWIRE_EXPORT_BUCKET: props.exportBucket.bucketName },
+    });
+    // Read-only on the table; S3 PutObject under the export prefixes comes from the writer policy.
+    grantTable(table, this.export.fn, TABLE_READ_ACTIONS);
+    this.researchExport = new ResearchExport(this, 'ResearchExport', {
+      fn: this.export.fn,
+      bucket: props.exportBucket,
+      writerPolicy: props.exportWriterPolicy,
+      tables: TABLES,
+    });
+
     this.observability = new Observability(this, 'Observability', {
       metricsNamespace: defaults.metricsNamespace,
       functions: [
         { name: 'Ingest', fn: this.ingest.fn },
         { name: 'Api', fn: this.api.fn },
+        { name: 'Notify', fn: this.notify.fn },
+        { name: 'Export', fn: this.export.fn },
       ],
-      deadLetterQueues: [{ name: 'IngestDeadLetters', queue: this.schedules.deadLetterQueue }],
+      deadLetterQueues: [
+        { name: 'IngestDeadLetters', queue: this.schedules.deadLetterQueue },
+        { name: 'NotifierFailures', queue: this.outboxNotifier.deadLetterQueue },
+      ],
       apiMetrics: {
         serverErrors: this.publicApi.stage.metricServerError({ statistic: 'Sum' }),
         latency: this.publicApi.stage.metricLatency({ statistic: 'p95' }),
@@ -131,5 +189,13 @@ export class StatelessStack extends Stack {
       description: 'Subscribe an e-mail address or chat integration to receive alarms',
     });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
+    new CfnOutput(this, 'ExportDatabase', {
+      value: this.researchExport.database.ref,
+      description: 'The Glue database of the research export: query its tables with Athena',
+    });
+    new CfnOutput(this, 'NotifierFailureQueueUrl', {
+      value: this.outboxNotifier.deadLetterQueue.queueUrl,
+      description: 'Stream batches the notifier gave up on (their outbox entries stay pending)',
+    });
   }
 }

@@ -16,12 +16,19 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { tablePrefix } from '../../functions/export/s3-writer.ts';
+import { athenaColumns, type TableName } from '../../functions/export/schema.ts';
 
 export interface ExportBucketProps {
-  /** Key prefixes the export may write under (e.g. `ndjson/`, `csv/`); nothing else. */
+  /** Key prefixes the export may write under (`exportPrefixes()`: `<table>/format=<f>/`); nothing else. */
   writablePrefixes: readonly string[];
 }
 
@@ -90,19 +97,19 @@ export class ExportBucket extends Construct {
   }
 }
 
-/** One column of the exported rows, in Athena (Hive) types. */
+/** One column of an Athena (Glue) table. */
 export interface ExportColumn {
   name: string;
   type: string;
   comment?: string;
 }
 
-/** One exported table: its NDJSON files live under `<prefix>month=YYYY-MM/…json.gz`. */
-export interface ExportTable {
-  name: string;
-  /** From the export module's schema: one definition for the files and the catalog. */
-  columns: readonly ExportColumn[];
-  prefix: string;
+/**
+ * The Glue columns of an exported table: `athenaColumns(table)` from the export's schema, so
+ * the catalog and the files have one definition and cannot drift apart.
+ */
+export function catalogColumns(table: TableName): ExportColumn[] {
+  return athenaColumns(table);
 }
 
 export interface ResearchExportProps {
@@ -110,7 +117,8 @@ export interface ResearchExportProps {
   bucket: IBucket;
   /** `ExportBucket.writerPolicy`, attached to the function's role. */
   writerPolicy: IManagedPolicy;
-  tables: readonly ExportTable[];
+  /** The exported tables to catalog; their NDJSON files are under `tablePrefix(table, 'ndjson')`. */
+  tables: readonly TableName[];
 }
 
 /**
@@ -144,6 +152,8 @@ export class ResearchExport extends Construct {
       schedule: ScheduleExpression.cron({ minute: '30', hour: '3' }),
       target: new LambdaInvoke(props.fn, {
         role: invokeRole,
+        // The snapshot instant: a retried or repeated delivery of the same run exports the same rows.
+        input: ScheduleTargetInput.fromObject({ asOf: ContextAttribute.scheduledTime }),
         retryAttempts: 2,
         maxEventAge: Duration.hours(1),
       }),
@@ -156,14 +166,14 @@ export class ResearchExport extends Construct {
     this.tables = props.tables.map((table) => this.catalogTable(table, props.bucket));
   }
 
-  private catalogTable(table: ExportTable, bucket: IBucket): CfnTable {
-    const location = `s3://${bucket.bucketName}/${table.prefix}`;
-    return new CfnTable(this, `Table-${table.name}`, {
+  private catalogTable(table: TableName, bucket: IBucket): CfnTable {
+    const location = `s3://${bucket.bucketName}/${tablePrefix(table, 'ndjson')}`;
+    return new CfnTable(this, `Table-${table}`, {
       catalogId: this.database.catalogId,
       databaseName: this.database.ref,
       tableInput: {
-        name: table.name,
-        description: `breachwire export: ${table.name} (gzipped NDJSON), one partition per month`,
+        name: table,
+        description: `breachwire export: ${table} (gzipped NDJSON), one partition per month`,
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [{ name: 'month', type: 'string', comment: 'YYYY-MM' }],
         parameters: {
@@ -179,7 +189,7 @@ export class ResearchExport extends Construct {
         },
         storageDescriptor: {
           location,
-          columns: table.columns.map((column) => ({ ...column })),
+          columns: catalogColumns(table),
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           compressed: true,

@@ -19,6 +19,9 @@ const LAMBDA_ENV = {
   POWERTOOLS_METRICS_NAMESPACE: 'Breachwire/test',
   POWERTOOLS_SERVICE_NAME: 'breachwire-bundle-test',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
+  BREACHWIRE_SUBSCRIPTIONS_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:SlackWebhooks-AbCdEf',
+  BREACHWIRE_PUBLIC_URL: 'https://api.example.org/',
+  BREACHWIRE_EXPORT_BUCKET: 'bundle-test-exports',
   // This machine runs Node 20; Lambda runs the house runtime, where the SDK does not warn.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
@@ -121,5 +124,44 @@ describe('the ingest bundle', () => {
     );
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual(['config.invalid', 'config.invalid', 'source.unknown']);
+  });
+});
+
+describe('the notify bundle', () => {
+  it('answers a batch without new outbox entries with no failures, touching nothing', () => {
+    const url = pathToFileURL(built.get('notify')!.file).href;
+    const run = runNode(
+      `const { handler } = await import(${JSON.stringify(url)});
+       const context = { getRemainingTimeInMillis: () => 60000, functionName: 'notify', awsRequestId: 'r1' };
+       const event = { Records: [{ eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: 'OUT#x' } }, SequenceNumber: '1' } }] };
+       console.log(JSON.stringify(await handler(event, context)));`,
+      LAMBDA_ENV,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ batchItemFailures: [] });
+  });
+
+  it('fails at cold start when the public URL is not http(s)', () => {
+    const url = pathToFileURL(built.get('notify')!.file).href;
+    const run = runNode(`await import(${JSON.stringify(url)});`, {
+      ...LAMBDA_ENV,
+      BREACHWIRE_PUBLIC_URL: 'ftp://x',
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('BREACHWIRE_PUBLIC_URL');
+  });
+});
+
+describe('the export bundle', () => {
+  it('rejects a malformed schedule input before any I/O', () => {
+    const url = pathToFileURL(built.get('export')!.file).href;
+    const run = runNode(
+      `const { handler } = await import(${JSON.stringify(url)});
+       try { await handler({ asOf: 'yesterday' }); console.log('resolved'); } catch (error) { console.log(error.code); }`,
+      LAMBDA_ENV,
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('config.invalid');
   });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -10,11 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_CONTEXT, STAGES } from '../../infra/config.ts';
 import { HouseFunction } from '../../infra/constructs/house-function.ts';
 import { OutboxNotifier } from '../../infra/constructs/outbox-notifier.ts';
-import { LOCK_FILE, PROJECT_ROOT } from '../../infra/entries.ts';
+import { FUNCTION_ENTRIES, LOCK_FILE, PROJECT_ROOT } from '../../infra/entries.ts';
 import type { ValidationReport } from './synth.ts';
 import { actionsOfRole, logicalIdOf } from './synth.ts';
-
-const FIXTURE_ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
 
 let template: Template;
 let report: ValidationReport;
@@ -41,7 +38,7 @@ beforeAll(() => {
       depsLockFilePath: LOCK_FILE,
       metricsNamespace: 'Breachwire/test',
     },
-    entry: FIXTURE_ENTRY,
+    entry: FUNCTION_ENTRIES.notify,
     role: 'notify',
     description: 'probe',
     timeout: Duration.seconds(30),

@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportPrefixes, tablePrefix } from '../../functions/export/s3-writer.ts';
+import { athenaColumns, TABLES } from '../../functions/export/schema.ts';
 import { APP_CONTEXT, STAGES } from '../../infra/config.ts';
 import { HouseFunction } from '../../infra/constructs/house-function.ts';
 import { ExportBucket, ResearchExport } from '../../infra/constructs/research-export.ts';
-import { LOCK_FILE, PROJECT_ROOT } from '../../infra/entries.ts';
+import { FUNCTION_ENTRIES, LOCK_FILE, PROJECT_ROOT } from '../../infra/entries.ts';
 import { actionsOfRole, logicalIdOf, type ValidationReport } from './synth.ts';
-
-const FIXTURE_ENTRY = fileURLToPath(new URL('./fixtures/noop-handler.ts', import.meta.url));
 
 let template: Template;
 let report: ValidationReport;
@@ -20,7 +19,7 @@ let exporter: HouseFunction;
 beforeAll(() => {
   const app = new App({ context: APP_CONTEXT });
   const stack = new Stack(app, 'ExportProbe');
-  const storage = new ExportBucket(stack, 'Exports', { writablePrefixes: ['ndjson/', 'csv/'] });
+  const storage = new ExportBucket(stack, 'Exports', { writablePrefixes: exportPrefixes() });
   exporter = new HouseFunction(stack, 'Export', {
     defaults: {
       runtime: STAGES.dev.functions.runtime,
@@ -30,7 +29,7 @@ beforeAll(() => {
       depsLockFilePath: LOCK_FILE,
       metricsNamespace: 'Breachwire/test',
     },
-    entry: FIXTURE_ENTRY,
+    entry: FUNCTION_ENTRIES.export,
     role: 'export',
     description: 'probe',
     timeout: Duration.minutes(5),
@@ -40,17 +39,7 @@ beforeAll(() => {
     fn: exporter.fn,
     bucket: storage.bucket,
     writerPolicy: storage.writerPolicy,
-    tables: [
-      {
-        name: 'events',
-        prefix: 'ndjson/events/',
-        columns: [
-          { name: 'event_id', type: 'string' },
-          { name: 'affected_count', type: 'bigint' },
-        ],
-      },
-      { name: 'documents', prefix: 'ndjson/documents/', columns: [{ name: 'document_id', type: 'string' }] },
-    ],
+    tables: TABLES,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
@@ -87,25 +76,53 @@ describe('the research export', () => {
 
   it('catalogs each exported table for Athena, partitioned by month with projection', () => {
     template.resourceCountIs('AWS::Glue::Database', 1);
-    template.resourceCountIs('AWS::Glue::Table', 2);
+    template.resourceCountIs('AWS::Glue::Table', TABLES.length);
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'events',
         PartitionKeys: [{ Name: 'month', Type: 'string', Comment: 'YYYY-MM' }],
         Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.month.format': 'yyyy-MM' }),
         StorageDescriptor: Match.objectLike({
-          Columns: [
-            { Name: 'event_id', Type: 'string' },
-            { Name: 'affected_count', Type: 'bigint' },
-          ],
           SerdeInfo: Match.objectLike({ SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' }),
         }),
       }),
     });
   });
 
+  it("gives every Glue table exactly the export's columns (athenaColumns), in order", () => {
+    const tables = Object.values(template.findResources('AWS::Glue::Table')).map(
+      (resource) => resource['Properties'].TableInput,
+    );
+    expect(tables.map((table) => table.Name).sort()).toEqual([...TABLES].sort());
+    for (const table of TABLES) {
+      const input = tables.find((candidate) => candidate.Name === table);
+      const columns = input.StorageDescriptor.Columns.map((column: { Name: string; Type: string }) => ({
+        name: column.Name,
+        type: column.Type,
+      }));
+      expect(columns).toEqual(athenaColumns(table));
+      // No exported column may shadow the partition column.
+      expect(columns.map((column: { name: string }) => column.name)).not.toContain('month');
+    }
+  });
+
+  it("reads each table's NDJSON where the writer puts it (month=YYYY-MM under the table prefix)", () => {
+    for (const resource of Object.values(template.findResources('AWS::Glue::Table'))) {
+      const input = resource['Properties'].TableInput;
+      const locationTemplate = JSON.stringify(input.Parameters['storage.location.template']);
+      expect(locationTemplate).toContain(`/${tablePrefix(input.Name, 'ndjson')}month=\${month}/`);
+      expect(JSON.stringify(input.StorageDescriptor.Location)).toContain(
+        `/${tablePrefix(input.Name, 'ndjson')}`,
+      );
+    }
+  });
+
   it('runs daily and may only put objects under the export prefixes (no read, no delete)', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 3 * * ? *)' });
+    // The scheduled time is the snapshot: a retried delivery exports the same rows.
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 3 * * ? *)',
+      Target: Match.objectLike({ Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }) }),
+    });
     expect(actionsOfRole(template, logicalIdOf(exporter.role)).filter((a) => a.startsWith('s3:'))).toEqual(
       [],
     );
@@ -117,7 +134,9 @@ describe('the research export', () => {
     const statements = writer.Properties.PolicyDocument.Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0]?.Action).toBe('s3:PutObject');
-    expect(JSON.stringify(statements[0]?.Resource)).toMatch(/ndjson\/\*.*csv\/\*/);
+    const resources = JSON.stringify(statements[0]?.Resource);
+    for (const prefix of exportPrefixes()) expect(resources).toContain(`/${prefix}*`);
+    expect(statements[0]!.Resource).toHaveLength(exportPrefixes().length);
   });
 
   it('passes cdk-nag', () => {

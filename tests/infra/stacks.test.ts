@@ -4,6 +4,8 @@ import { InlineCode, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportPrefixes } from '../../functions/export/s3-writer.ts';
+import { athenaColumns, TABLES } from '../../functions/export/schema.ts';
 import { METRIC } from '../../functions/handlers/metric-names.ts';
 import { enabledSources, sources } from '../../functions/sources/registry.ts';
 import { createTableInput, TABLE_DEFINITION } from '../../functions/store/table.ts';
@@ -64,10 +66,11 @@ describe('the table', () => {
 });
 
 describe('ingest schedules', () => {
+  // The ingest schedules only (the research export has its own daily one).
   const schedules = () =>
-    Object.values(stateless.findResources('AWS::Scheduler::Schedule')).map(
-      (resource) => resource['Properties'],
-    );
+    Object.values(stateless.findResources('AWS::Scheduler::Schedule'))
+      .map((resource) => resource['Properties'])
+      .filter((props) => JSON.stringify(props.Target.Arn).includes(logicalIdOf(dev.stateless.ingest.fn)));
 
   it('has one schedule per enabled source and none for disabled ones', () => {
     const ids = schedules().map((props) => JSON.parse(props.Target.Input).sourceId);
@@ -126,6 +129,181 @@ describe('ingest schedules', () => {
         maxEventAge: Duration.minutes(5),
       });
     expect(() => build(12)).toThrow(/could overlap/);
+  });
+});
+
+type PolicyStatement = { Action: string | string[]; Effect: string; Resource: unknown };
+
+/** The Allow statements of a role's inline policies. */
+function statementsOfRole(template: Template, roleLogicalId: string): PolicyStatement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) =>
+      policy['Properties'].Roles.some((role: { Ref: string }) => role.Ref === roleLogicalId),
+    )
+    .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as PolicyStatement[])
+    .filter((statement) => statement.Effect === 'Allow');
+}
+
+const actionsOf = (statement: PolicyStatement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+describe('the Slack notifier', () => {
+  const notifyRole = () => logicalIdOf(dev.stateless.notify.role);
+
+  it('is triggered by new OUT# items only, with partial batch failures, bisect, bounded retries and a failure queue', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(dev.stateless.notify.fn) },
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: stageConfig('dev').notifier.retryAttempts,
+      MaximumRecordAgeInSeconds: stageConfig('dev').notifier.maxRecordAge.toSeconds(),
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalIdOf(dev.stateless.outboxNotifier.deadLetterQueue), 'Arn'] },
+        },
+      },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { Keys: { pk: { S: [{ prefix: 'OUT#' }] } } },
+            }),
+          },
+        ],
+      },
+    });
+    stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  it('reads exactly the one Slack secret, by its ARN, and nothing else in Secrets Manager', () => {
+    const secretStatements = statementsOfRole(stateless, notifyRole()).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+    );
+    expect(secretStatements).toHaveLength(1);
+    expect(actionsOf(secretStatements[0]!).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The stateful stack's export of the secret's Ref (its full ARN): no wildcard, no other secret.
+    expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(
+      /^\{"Fn::ImportValue":"Breachwire-dev-Stateful:ExportsOutputRefSlackWebhooks[0-9A-F]+"\}$/,
+    );
+  });
+
+  it('reads and writes the table (outbox, deliveries) but cannot Scan or delete', () => {
+    const actions = actionsOfRole(stateless, notifyRole());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'])
+      expect(actions).not.toContain(forbidden);
+    // Only the stream, the failure queue, the log group: no S3, no other service.
+    const services = new Set(actions.map((action) => action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sqs']);
+  });
+
+  it("finds the secret's ARN and the public URL in its environment, never a webhook", () => {
+    const fn = stateless.toJSON().Resources[logicalIdOf(dev.stateless.notify.fn)];
+    const variables = fn.Properties.Environment.Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['BREACHWIRE_TABLE', 'BREACHWIRE_SUBSCRIPTIONS_ARN', 'BREACHWIRE_PUBLIC_URL']),
+    );
+    expect(JSON.stringify(variables.BREACHWIRE_SUBSCRIPTIONS_ARN)).toContain('ExportsOutputRefSlackWebhooks');
+  });
+
+  it('has a timeout longer than one POST plus its record write (the drain deadline fits inside)', () => {
+    const fn = stateless.toJSON().Resources[logicalIdOf(dev.stateless.notify.fn)];
+    expect(fn.Properties.Timeout).toBe(stageConfig('dev').functions.notifyTimeout.toSeconds());
+    expect(fn.Properties.Timeout).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('the research export', () => {
+  const exportRole = () => logicalIdOf(dev.stateless.export.role);
+
+  it('runs daily with the scheduled time as its snapshot', () => {
+    stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 3 * * ? *)',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalIdOf(dev.stateless.export.fn), 'Arn'] },
+        Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }),
+      }),
+    });
+  });
+
+  it('reads the table only and writes S3 only through the writer policy (PutObject on the export prefixes)', () => {
+    const actions = actionsOfRole(stateless, exportRole());
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'].sort(),
+    );
+    expect(
+      actions.filter((action) => action.startsWith('s3:') || action.startsWith('secretsmanager:')),
+    ).toEqual([]);
+    const role = stateless.toJSON().Resources[exportRole()];
+    expect(role.Properties.ManagedPolicyArns).toHaveLength(1);
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
+      'ExportsOutputRefExportsWriterPolicy',
+    );
+    const [writer] = Object.values(stateful.findResources('AWS::IAM::ManagedPolicy'));
+    const statements = writer?.['Properties'].PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('s3:PutObject');
+    const resources = JSON.stringify(statements[0].Resource);
+    expect(statements[0].Resource).toHaveLength(exportPrefixes().length);
+    for (const prefix of exportPrefixes()) expect(resources).toContain(`/${prefix}*`);
+  });
+
+  it('keeps the export bucket in the stateful stack: retained, private, encrypted, TLS-only, with lifecycle rules', () => {
+    const bucketId = logicalIdOf(dev.stateful.exports.bucket);
+    const bucket = stateful.toJSON().Resources[bucketId];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: {
+        Rules: expect.arrayContaining([
+          expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        ]),
+      },
+      LoggingConfiguration: expect.objectContaining({ LogFilePrefix: 'exports/' }),
+    });
+    const policies = Object.values(stateful.findResources('AWS::S3::BucketPolicy')).filter(
+      (policy) => policy['Properties'].Bucket.Ref === bucketId,
+    );
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!['Properties'].PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    stateless.resourceCountIs('AWS::S3::Bucket', 0);
+  });
+
+  it("catalogs the four tables for Athena with exactly the export's columns", () => {
+    const tables = Object.values(stateless.findResources('AWS::Glue::Table')).map(
+      (resource) => resource['Properties'].TableInput,
+    );
+    expect(tables.map((table) => table.Name).sort()).toEqual([...TABLES].sort());
+    for (const table of tables) {
+      expect(
+        table.StorageDescriptor.Columns.map((column: { Name: string; Type: string }) => ({
+          name: column.Name,
+          type: column.Type,
+        })),
+      ).toEqual(athenaColumns(table.Name));
+    }
   });
 });
 
