@@ -251,6 +251,28 @@ function outboxEntry(event: Event, change: OutboxChange, summary: string, now: s
   };
 }
 
+/** Notifications are news: only documents published this close to when we first saw them raise one. */
+export const FRESH_DAYS = 14;
+
+/**
+ * Whether a document is news rather than backfill: published at most FRESH_DAYS before we
+ * first saw it (or undated). The first ingest of a register holding years of breaches must
+ * not post thousands of Slack messages; those events are stored, searchable and exported,
+ * just not announced.
+ */
+export function isFresh(document: Pick<ClusterDocument, 'publishedAt' | 'firstSeenAt'>): boolean {
+  if (!document.publishedAt) return true;
+  const seen = Date.parse(document.firstSeenAt);
+  const published = Date.parse(document.publishedAt);
+  if (!Number.isFinite(seen) || !Number.isFinite(published)) return true;
+  return seen - published <= FRESH_DAYS * DAY_MS;
+}
+
+/** The same test for an event: was it disclosed close to when we first saw it? */
+export function eventIsFresh(event: Pick<Event, 'dates' | 'firstSeenAt'>): boolean {
+  return isFresh({ publishedAt: event.dates.disclosed, firstSeenAt: event.firstSeenAt });
+}
+
 /** "33.7 million", "4,500": counts as a person reads them in a notification. */
 export function formatCount(count: number): string {
   if (count >= 1_000_000_000) return `${trim(count / 1_000_000_000)} billion`;
@@ -308,9 +330,11 @@ export function openEvent(document: ClusterDocument, now: string): Event {
     revision: 1,
     pending: { outbox: [], links: [] },
   };
-  event.pending.outbox.push(
-    outboxEntry(event, 'created', `new ${event.kind}: ${event.organization?.name ?? event.title}`, now),
-  );
+  if (isFresh(document)) {
+    event.pending.outbox.push(
+      outboxEntry(event, 'created', `new ${event.kind}: ${event.organization?.name ?? event.title}`, now),
+    );
+  }
   return event;
 }
 
@@ -360,18 +384,19 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
   const observation = observationOf(document);
   next.pending = { outbox: [...event.pending.outbox], links: [...event.pending.links] };
   if (observation) {
+    const queue = isFresh(document) ? next.pending.outbox : [];
     next.affectedHistory.push(observation);
     next.affected = bestAffected(next.affectedHistory);
     const before = event.affected;
     const after = next.affected;
     if (after && !before) {
-      next.pending.outbox.push(
+      queue.push(
         outboxEntry(next, 'count-known', `count now known: ${formatCount(after.count)} ${after.unit}`, now),
       );
     } else if (after && before) {
       const factor = after.count / before.count;
       if (factor >= SIGNIFICANT_COUNT_FACTOR || factor <= 1 / SIGNIFICANT_COUNT_FACTOR) {
-        next.pending.outbox.push(
+        queue.push(
           outboxEntry(
             next,
             'count-revised',

@@ -17,6 +17,7 @@ import {
   chooseEvent,
   documentOrganizationKey,
   eventIdFor,
+  eventIsFresh,
   findConcernedBreach,
   MATCH_WINDOW_DAYS,
   mergeDocument,
@@ -166,7 +167,13 @@ async function addBackLink(
     const target = await getEvent(deps.store, targetId);
     if (!target) return;
     const kind = from.kind === 'penalty' ? 'penalty' : from.kind === 'policy' ? 'policy' : 'breach';
-    const next = withLink(target, { eventId: from.id, kind, reason: 'concerns this incident' }, now, true);
+    // A penalty found in a backfill links the breach without announcing it.
+    const next = withLink(
+      target,
+      { eventId: from.id, kind, reason: 'concerns this incident' },
+      now,
+      eventIsFresh(from),
+    );
     if (!next) {
       if (depth === 0) await settle(deps, target, now, depth + 1);
       return;

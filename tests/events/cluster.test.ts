@@ -340,3 +340,45 @@ describe('event title', () => {
     );
   });
 });
+
+describe('notifications are for news, not backfill', () => {
+  it('queues no "created" notice for a document published long before we first saw it', () => {
+    const old = asCluster(
+      documentWith(
+        { organization: 'Acme' },
+        { publishedAt: '2019-03-01T00:00:00.000Z', firstSeenAt: '2026-11-26T00:00:00.000Z' },
+      ),
+    );
+    const fresh = asCluster(
+      documentWith(
+        { organization: 'Acme' },
+        { publishedAt: '2026-11-25T00:00:00.000Z', firstSeenAt: '2026-11-26T00:00:00.000Z' },
+      ),
+    );
+    const undated = asCluster(
+      documentWith({ organization: 'Acme' }, { publishedAt: null, firstSeenAt: '2026-11-26T00:00:00.000Z' }),
+    );
+    expect(openEvent(old, NOW).pending.outbox).toEqual([]);
+    expect(openEvent(fresh, NOW).pending.outbox.map((entry) => entry.change)).toEqual(['created']);
+    expect(openEvent(undated, NOW).pending.outbox.map((entry) => entry.change)).toEqual(['created']);
+  });
+
+  it('records an old revised count in the history without announcing it', () => {
+    const first = asCluster(
+      documentWith(
+        { organization: 'Acme', affected: { count: 100, unit: 'people', approximate: false } },
+        { publishedAt: '2019-03-01T00:00:00.000Z', firstSeenAt: '2026-11-26T00:00:00.000Z' },
+      ),
+    );
+    const revised = asCluster(
+      documentWith(
+        { organization: 'Acme', affected: { count: 1_000_000, unit: 'people', approximate: false } },
+        { publishedAt: '2019-03-05T00:00:00.000Z', firstSeenAt: '2026-11-26T00:00:00.000Z' },
+      ),
+    );
+    const next = mergeDocument(openEvent(first, NOW), revised, NOW)!;
+    expect(next.affected?.count).toBe(1_000_000);
+    expect(next.affectedHistory).toHaveLength(2);
+    expect(next.pending.outbox).toEqual([]);
+  });
+});

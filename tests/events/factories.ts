@@ -15,7 +15,7 @@ export function documentWith(facts: Partial<Facts>, overrides: Partial<Document>
     title: overrides.title ?? `Story ${id}`,
     summary: overrides.summary ?? '',
     lang: overrides.lang ?? 'en',
-    publishedAt: overrides.publishedAt ?? '2025-11-30T00:00:00.000Z',
+    publishedAt: 'publishedAt' in overrides ? (overrides.publishedAt ?? null) : '2025-11-30T00:00:00.000Z',
     firstSeenAt: overrides.firstSeenAt ?? '2025-11-30T01:00:00.000Z',
     fetchedAt: overrides.firstSeenAt ?? '2025-11-30T01:00:00.000Z',
     native: {},
