@@ -12,7 +12,7 @@ import { batchWriteItems, benchDocumentItem } from '../seed.ts';
 import { countPartition, countRequests } from '../store-tools.ts';
 
 /** Kept modest: clustering dominates and costs tens of ms per document on dynalite (see the notes). */
-const DOCUMENTS = 300;
+const DOCUMENTS = 200;
 const ROUNDS = 3;
 
 /** A pipeline that records how long extraction and clustering take inside an ingest. */

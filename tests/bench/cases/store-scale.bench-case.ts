@@ -50,6 +50,7 @@ runCase('store-scale', async () => {
     for (const level of LEVELS) {
       const { ms: seedMs } = await timed(() => seedEvents(store, seeded, level, 4));
       const seedRate = (level - seeded) / (seedMs / 1000);
+      process.stderr.write(`store-scale: seeded ${level} events (${Math.round(seedRate)} items/s)\n`);
       seeded = level;
 
       // "Now" is just after the newest seeded event, so the recent-events window is full at every level.
@@ -108,10 +109,11 @@ runCase('store-scale', async () => {
   const ingestGrowth = last.ingestMsPerDocument / first.ingestMsPerDocument;
   const requestGrowth =
     (last.writesPerDocument + last.readsPerDocument) / (first.writesPerDocument + first.readsPerDocument);
-  const queryGrowth = Math.max(
-    last.query.default / first.query.default,
-    last.query.filtered / first.query.filtered,
-  );
+  // The store itself slows as LevelDB outgrows its caches (the bare Query too), so flatness of
+  // our part is our overhead over the bare Query, level against level.
+  const overhead = (level: Level) =>
+    Math.max(level.query.default / level.query.bareDefault, level.query.filtered / level.query.bareFiltered);
+  const queryGrowth = overhead(last) / overhead(first);
   const curve = (pick: (level: Level) => string) =>
     levels.map((level) => `${formatNumber(level.events)}: ${pick(level)}`).join(' · ');
   const lines: BenchLine[] = [
@@ -137,9 +139,10 @@ runCase('store-scale', async () => {
       ),
       reference: `bare Query p50: ${curve((level) => `${formatNumber(level.query.bareDefault, 1)} · ${formatNumber(level.query.bareFiltered, 1)} ms`)}`,
       ratio: queryGrowth,
-      target: `flat: 100k ÷ 1k ≤ ${FLAT_WITHIN}`,
+      target: `flat: API ÷ bare at 100k over API ÷ bare at 1k ≤ ${FLAT_WITHIN}`,
       met: queryGrowth <= FLAT_WITHIN,
       notes: [
+        `API ÷ bare p50 (worse of the two pages): ${curve((level) => formatRatio(overhead(level)))}. The bare Query's own p50 grows with the table (dynalite's LevelDB outgrowing its caches), which no code of ours can change; at 1k the KR partition holds fewer than 50 matching events, so the filtered page reads all of it.`,
         "p50 of 25 requests after 5 warm-ups at each level; every page checked to hold the bare Query's ids. The filtered page is `country=KR&min_affected=100000`.",
       ],
     },
