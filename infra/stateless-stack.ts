@@ -193,6 +193,14 @@ export class StatelessStack extends Stack {
       value: this.researchExport.database.ref,
       description: 'The Glue database of the research export: query its tables with Athena',
     });
+    new CfnOutput(this, 'NotifyFunctionName', {
+      value: this.notify.fn.functionName,
+      description: 'Invoke with a synthetic outbox record to drain now (docs/DEPLOY.md)',
+    });
+    new CfnOutput(this, 'ExportFunctionName', {
+      value: this.export.fn.functionName,
+      description: 'Invoke to export now instead of waiting for 03:30 UTC (docs/DEPLOY.md)',
+    });
     new CfnOutput(this, 'NotifierFailureQueueUrl', {
       value: this.outboxNotifier.deadLetterQueue.queueUrl,
       description: 'Stream batches the notifier gave up on (their outbox entries stay pending)',
