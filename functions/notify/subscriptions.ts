@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseParams } from '../api/params.ts';
 import { BreachwireError, type ErrorDetail, isBreachwireError } from '../core/errors.ts';
 import { type EventFilter, eventFilterShape, filterProblems } from '../events/filter.ts';

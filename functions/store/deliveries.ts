@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from './batch.ts';
 import type { Store } from './client.ts';
 import { deliveryKeys, ENTITY, subscriptionKeys } from './keys.ts';
 
@@ -175,20 +176,9 @@ export async function getSubscriptionStates(
   store: Store,
   names: readonly string[],
 ): Promise<SubscriptionState[]> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Set(names)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] = unique
-      .slice(i, i + 100)
-      .map((name) => subscriptionKeys.state(name));
-    for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
-      const result = await store.doc.send(
-        new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[store.tableName] ?? []) found.set(String(item['name']), item);
-      keys = (result.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
+  const keys = [...new Set(names)].map((name) => subscriptionKeys.state(name));
+  const items = await batchGetItems(store, keys, { consistent: true });
+  const found = new Map(items.map((item) => [String(item['name']), item]));
   return names.map((name) => stateFromItem(name, found.get(name)));
 }
 

@@ -6,7 +6,7 @@ import type { DataType, Facts, Kind } from '../../functions/extract/types.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { storeNewDocuments } from '../../functions/store/documents.ts';
 import { createEvent, getEvents } from '../../functions/store/events.ts';
-import { documentWith } from '../events/factories.ts';
+import { coupangDocument, documentWith } from '../events/factories.ts';
 
 /** A small deterministic PRNG (mulberry32): the seeded data is the same on every run. */
 function random(seed: number) {
@@ -147,48 +147,12 @@ export async function seedEvents(store: Store, count = 130): Promise<Seeded> {
 
   // The Coupang sequence goes through the real clustering path: history, revision, a linked penalty.
   const coupangDocuments = [
-    documentWith(
-      {
-        organization: 'Coupang',
-        affected: { count: 4500, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c1',
-        sourceId: 'yonhap-en',
-        publishedAt: '2025-11-20T00:00:00.000Z',
-        firstSeenAt: '2025-11-20T01:00:00.000Z',
-        title: 'Coupang says 4,500 accounts exposed',
-      },
-    ),
-    documentWith(
-      {
-        organization: '쿠팡',
-        affected: { count: 33_700_000, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c2',
-        sourceId: 'yonhap-ko',
-        publishedAt: '2025-11-29T12:00:00.000Z',
-        firstSeenAt: '2025-11-29T13:00:00.000Z',
-        title: '쿠팡 개인정보 유출 3370만명',
-      },
-    ),
-    documentWith(
-      {
-        kind: 'penalty',
-        organization: 'Coupang',
-        penalty: { amount: 134.8e9, currency: 'KRW', authority: 'PIPC', status: 'final' },
-        country: 'KR',
-      },
-      {
-        id: 'c4',
-        sourceId: 'korea-kr-pipc',
-        publishedAt: '2025-12-10T00:00:00.000Z',
-        firstSeenAt: '2025-12-10T01:00:00.000Z',
-        title: '개인정보위, 쿠팡에 과징금 1,348억 원 부과',
-      },
+    coupangDocument('c1'),
+    coupangDocument('c2'),
+    coupangDocument(
+      'c4',
+      {},
+      { publishedAt: '2025-12-10T00:00:00.000Z', firstSeenAt: '2025-12-10T01:00:00.000Z' },
     ),
   ];
   const clustered = [hostileDocument, ...coupangDocuments];

@@ -9,7 +9,7 @@ import { getDocument, listPendingDocumentIds, storeNewDocuments } from '../../fu
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { getEvent, listOutbox } from '../../functions/store/events.ts';
 import { startTestStore } from '../helpers/store.ts';
-import { documentWith } from './factories.ts';
+import { coupangDocument, documentWith } from './factories.ts';
 
 let embedded: EmbeddedStore;
 beforeEach(async () => {
@@ -32,61 +32,7 @@ async function allEvents(store: Store) {
 
 /** The Coupang-style sequence with explicit facts: breach (small count), revision, policy, penalty. */
 function coupangSequence(): Document[] {
-  return [
-    documentWith(
-      {
-        organization: 'Coupang',
-        affected: { count: 4500, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c1',
-        sourceId: 'yonhap-en',
-        publishedAt: '2025-11-20T00:00:00.000Z',
-        firstSeenAt: '2025-11-20T01:00:00.000Z',
-        title: 'Coupang says 4,500 accounts exposed',
-      },
-    ),
-    documentWith(
-      {
-        organization: '쿠팡',
-        affected: { count: 33_700_000, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c2',
-        sourceId: 'yonhap-ko',
-        publishedAt: '2025-11-29T12:00:00.000Z',
-        firstSeenAt: '2025-11-29T13:00:00.000Z',
-        title: '쿠팡 개인정보 유출 3370만명',
-      },
-    ),
-    documentWith(
-      { kind: 'policy', country: 'KR' },
-      {
-        id: 'c3',
-        sourceId: 'joongang-daily',
-        publishedAt: '2025-12-02T00:00:00.000Z',
-        firstSeenAt: '2025-12-02T01:00:00.000Z',
-        title: 'President orders tougher fines after Coupang data breach',
-      },
-    ),
-    documentWith(
-      {
-        kind: 'penalty',
-        organization: 'Coupang',
-        penalty: { amount: 134.8e9, currency: 'KRW', authority: 'PIPC', status: 'final' },
-        country: 'KR',
-      },
-      {
-        id: 'c4',
-        sourceId: 'korea-kr-pipc',
-        publishedAt: '2026-03-01T00:00:00.000Z',
-        firstSeenAt: '2026-03-01T01:00:00.000Z',
-        title: '개인정보위, 쿠팡에 과징금 1,348억 원 부과',
-      },
-    ),
-  ];
+  return [coupangDocument('c1'), coupangDocument('c2'), coupangDocument('c3'), coupangDocument('c4')];
 }
 
 async function assertCoupangOutcome(store: Store) {

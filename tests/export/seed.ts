@@ -2,7 +2,7 @@ import type { Document } from '../../functions/documents/types.ts';
 import { clusterDocument } from '../../functions/events/process.ts';
 import type { Store } from '../../functions/store/client.ts';
 import { storeNewDocuments } from '../../functions/store/documents.ts';
-import { documentWith } from '../events/factories.ts';
+import { coupangDocument, documentWith } from '../events/factories.ts';
 
 export const EXTRACTOR = 'test-1.2';
 
@@ -72,59 +72,19 @@ export function seedDocuments(): Document[] {
         firstSeenAt: '2024-10-15T06:00:00.000Z',
       },
     ),
-    documentWith(
+    coupangDocument(
+      'c1',
       fact({
-        organization: 'Coupang',
-        affected: { count: 4500, unit: 'accounts', approximate: true },
-        country: 'KR',
         dates: { occurred: '2025-06-24', discovered: '2025-11-18', disclosed: null },
         evidence: { affected: { field: 'title', text: 'Coupang says 4,500 accounts exposed' } },
       }),
-      {
-        id: 'c1',
-        sourceId: 'yonhap-en',
-        title: 'Coupang says 4,500 accounts exposed',
-        publishedAt: '2025-11-20T00:00:00.000Z',
-        firstSeenAt: '2025-11-20T01:00:00.000Z',
-      },
     ),
-    documentWith(
-      fact({
-        organization: '쿠팡',
-        affected: { count: 33_700_000, unit: 'accounts', approximate: true },
-        country: 'KR',
-        evidence: { affected: { field: 'title', text: '쿠팡 개인정보 유출 3370만명' } },
-      }),
-      {
-        id: 'c2',
-        sourceId: 'yonhap-ko',
-        title: '쿠팡 개인정보 유출 3370만명',
-        publishedAt: '2025-11-29T12:00:00.000Z',
-        firstSeenAt: '2025-11-29T13:00:00.000Z',
-      },
+    coupangDocument(
+      'c2',
+      fact({ evidence: { affected: { field: 'title', text: '쿠팡 개인정보 유출 3370만명' } } }),
     ),
-    documentWith(fact({ kind: 'policy', country: 'KR' }), {
-      id: 'c3',
-      sourceId: 'joongang-daily',
-      title: 'President orders tougher fines after Coupang data breach',
-      publishedAt: '2025-12-02T00:00:00.000Z',
-      firstSeenAt: '2025-12-02T01:00:00.000Z',
-    }),
-    documentWith(
-      fact({
-        kind: 'penalty',
-        organization: 'Coupang',
-        penalty: { amount: 134.8e9, currency: 'KRW', authority: 'PIPC', status: 'final' },
-        country: 'KR',
-      }),
-      {
-        id: 'c4',
-        sourceId: 'korea-kr-pipc',
-        publishedAt: '2026-03-01T00:00:00.000Z',
-        firstSeenAt: '2026-03-01T01:00:00.000Z',
-        title: '개인정보위, 쿠팡에 과징금 1,348억 원 부과',
-      },
-    ),
+    coupangDocument('c3', fact({})),
+    coupangDocument('c4', fact({})),
   ];
 }
 

@@ -10,7 +10,7 @@ import { getDelivery, getSubscriptionStates } from '../../functions/store/delive
 import { storeNewDocuments } from '../../functions/store/documents.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { listOutbox } from '../../functions/store/events.ts';
-import { documentWith } from '../events/factories.ts';
+import { coupangDocument, documentWith } from '../events/factories.ts';
 import { startTestStore } from '../helpers/store.ts';
 import { type SlackStandIn, startSlackStandIn } from './slack-stand-in.ts';
 
@@ -30,34 +30,8 @@ afterEach(async () => {
 /** Coupang first reported small, then 33.7 million (a significant revision), and an unrelated US breach. */
 function incidentDocuments(): Document[] {
   return [
-    documentWith(
-      {
-        organization: 'Coupang',
-        affected: { count: 4500, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c1',
-        sourceId: 'yonhap-en',
-        publishedAt: '2025-11-20T00:00:00.000Z',
-        firstSeenAt: '2025-11-20T01:00:00.000Z',
-        title: 'Coupang says 4,500 accounts exposed',
-      },
-    ),
-    documentWith(
-      {
-        organization: '쿠팡',
-        affected: { count: 33_700_000, unit: 'accounts', approximate: true },
-        country: 'KR',
-      },
-      {
-        id: 'c2',
-        sourceId: 'yonhap-ko',
-        publishedAt: '2025-11-29T12:00:00.000Z',
-        firstSeenAt: '2025-11-29T13:00:00.000Z',
-        title: '쿠팡 개인정보 유출 3370만명',
-      },
-    ),
+    coupangDocument('c1'),
+    coupangDocument('c2'),
     documentWith(
       {
         organization: 'Acme Corp',
