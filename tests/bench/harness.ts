@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /**
  * One line of BENCHMARKS.md. Every figure is paired with a reference measured in the same
@@ -96,8 +96,10 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The machine line of BENCHMARKS.md. */
-export function machine(): { cpu: string; cores: number; node: string; date: string } {
+export function machine(): { cpu: string; cores: number; node: string; date: string; load: number } {
   return {
+    // Other work on the machine slows everything; the 1-minute load average says how busy it was.
+    load: loadavg()[0] ?? 0,
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
     cores: cpus().length,
     node: process.version,

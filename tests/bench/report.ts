@@ -16,13 +16,14 @@ export function renderReport(
   host: ReturnType<typeof machine>,
   outcomes: CaseOutcome[],
   totalSeconds: number,
+  loadAtEnd: number,
 ): string {
   const lines = outcomes.flatMap((outcome) => outcome.lines);
   const failed = outcomes.filter((outcome) => outcome.failure);
   const out: string[] = [];
   out.push('# Benchmarks', '');
   out.push(
-    `Written by \`npm run bench\` (tests/bench/run.ts) on ${host.date.slice(0, 10)} at ${host.date.slice(11, 16)} UTC: **${host.cpu}**, ${host.cores} cores, Node ${host.node}; the whole run took ${Math.round(totalSeconds)} s.`,
+    `Written by \`npm run bench\` (tests/bench/run.ts) on ${host.date.slice(0, 10)} at ${host.date.slice(11, 16)} UTC: **${host.cpu}**, ${host.cores} cores, Node ${host.node}; the whole run took ${Math.round(totalSeconds)} s. Load average (1 min) ${host.load.toFixed(1)} at the start and ${loadAtEnd.toFixed(1)} at the end: other work shared the machine.`,
     '',
     'The machine is shared and noisy, so every speed is paired with a reference measured in the same process and run, and the **ratio** is the figure to compare across runs; absolute numbers are what they were here, today. Each benchmark checks its own results (counts stored, ids equal to the reference, facts unchanged) before it reports a figure, and a broken run prints no figure.',
     '',

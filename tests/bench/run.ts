@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   if (only.length) {
     process.stdout.write(`${JSON.stringify(outcomes, null, 1)}\n`);
   } else {
-    writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderReport(host, outcomes, seconds));
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderReport(host, outcomes, seconds, machine().load));
     process.stderr.write(`bench: wrote BENCHMARKS.md (${Math.round(seconds)} s)\n`);
   }
   for (const outcome of failed) process.stderr.write(`bench: FAILED ${outcome.name}: ${outcome.failure}\n`);

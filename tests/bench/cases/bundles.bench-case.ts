@@ -17,6 +17,9 @@ const LAMBDA_ENV = {
   PATH: process.env['PATH'] ?? '',
   AWS_REGION: 'us-east-1',
   BREACHWIRE_TABLE: 'bench-table',
+  BREACHWIRE_SUBSCRIPTIONS_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:SlackWebhooks-AbCdEf',
+  BREACHWIRE_PUBLIC_URL: 'https://api.example.org/',
+  BREACHWIRE_EXPORT_BUCKET: 'bench-exports',
   POWERTOOLS_METRICS_NAMESPACE: 'Breachwire/bench',
   POWERTOOLS_SERVICE_NAME: 'breachwire-bench',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
@@ -34,7 +37,8 @@ function importMs(url: string): { ms: number; handler: string } {
     ],
     { env: LAMBDA_ENV, encoding: 'utf8', timeout: 30_000 },
   );
-  check(run.status === 0, `importing ${url} failed: ${run.stderr}`);
+  // The last lines name the error; the ones before echo a minified line of the bundle.
+  check(run.status === 0, `importing ${url} failed: ${run.stderr.split('\n').slice(-12).join('\n')}`);
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; handler: string };
 }
 
