@@ -61,6 +61,8 @@ const EXPOSURE_VERB =
   /\b(?:exposed|leaked|stolen|compromised|affected|impacted|accessed|breached|taken|hacked|lost|published|posted|scraped|dumped)\b/i;
 
 const KO_COUNTER = /^ ?(?:여 ?)?(명|건|개 ?계정|계정|人|名|件|人分|アカウント)/;
+// "정보" but not the regulator's short name 개인정보위 / 개인정보보호위원회.
+const KO_DATA_NEAR = /유출|데이터|기록|레코드|정보(?!보호위|위)|情報|流出|漏え|漏洩|データ|レコード/;
 
 interface Candidate {
   mention: NumberMention;
@@ -74,6 +76,9 @@ function unitAfter(text: string, end: number): AffectedUnit | null {
   const ko = KO_COUNTER.exec(text.slice(end, end + 8));
   if (ko) {
     const c = ko[1] ?? '';
+    // 건/件 counts cases of anything ("12건 의결" = twelve decisions); only records near data words.
+    if ((c === '건' || c === '件') && !KO_DATA_NEAR.test(text.slice(Math.max(0, end - 20), end + 16)))
+      return null;
     return c === '건' || c === '件'
       ? 'records'
       : c.includes('계정') || c === 'アカウント'

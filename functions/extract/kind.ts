@@ -36,6 +36,12 @@ const CLASS_ACTION = /\bclass[- ]action\b|집단소송|集団訴訟|action de gr
 const POLICY_NOUN =
   /\b(?:law(?! enforcement| firm)|laws|bill|bills|regulations?|rules?|rulemaking|nprm|directive|guidance|guidelines?|framework|amendments?|legislation|code of (?:practice|conduct)|standard contractual clauses|adequacy decision|executive order|ordinance|decree|statute|requirements?|obligations?|procedural regulation)\b|법안|개정안|법률|시행령|가이드라인|지침|법\b|法案|法律|改正|ガイドライン|指針|規則|報告義務|\bloi\b|projet de loi|décret|règlement|gesetz|verordnung|richtlinie|\bley\b|reglamento|proyecto de ley|decreto|directiva/i;
 const POLICY_ACT = /\bActs?\b|\bNPRM\b/;
+/**
+ * A directive to change the rules: "orders tougher penalties", Korean 강화 방안 마련 / 대책 지시.
+ * Policy even when the text names fines, as long as no fine is imposed on anyone.
+ */
+const POLICY_DIRECTIVE =
+  /\b(?:order(?:s|ed)?|call(?:s|ed)? for|urge[sd]?|vow(?:s|ed)?|push(?:es|ed)? for|demand(?:s|ed)?)\b[^.]{0,40}\b(?:tough(?:er)?|strong(?:er)?|harsh(?:er)?|stiff(?:er)?|new|punitive)\b[^.]{0,20}\b(?:penalt(?:y|ies)|fines|rules|measures|sanctions|damages|regulations?)\b|(?:강화|개선|재발 ?방지)\s*(?:방안|대책)|징벌적 ?(?:손해배상|과징금)[^.]{0,30}(?:도입|강화|추진|마련|검토)|(?:방안|대책)[^.]{0,10}(?:마련|지시|주문|촉구)/i;
 const POLICY_ACTION =
   /\b(?:pass(?:ed|es)?|approv(?:ed|es|al)|adopt(?:ed|s|ion)|enact(?:ed|s)?|propos(?:ed|es|al)|publish(?:ed|es)|issu(?:ed|es)|introduc(?:ed|es)|signs?|signed|take effect|takes effect|into force|into effect|amend(?:ed|s)|finali[sz](?:ed|es)|releas(?:ed|es)|provisional agreement|deal on|vot(?:ed|es)|ratif(?:ied|ies)|unveil(?:ed|s)|codify|codif(?:ied|ies)|mandat(?:ed|es)|requires?|establish(?:es)?|posted)\b|통과|의결|시행|발의|공포|마련|成立|施行|可決|公布|adopt[ée]|vot[ée]|promulgu|verabschiedet|beschlossen|in kraft|aprob[óa]|entra en vigor/i;
 const POLICY_TOPIC =
@@ -128,7 +134,7 @@ export function classifyKind(ctx: DocContext): KindResult {
   ) {
     return { kind: 'other', evidence: firstMatchEvidence(ctx, NON_PRIVACY) };
   }
-  if (policyLede() && !sanctionAmount() && !explicitFine()) {
+  if ((policyLede() || POLICY_DIRECTIVE.test(lede)) && !sanctionAmount() && !explicitFine()) {
     return { kind: 'policy', evidence: firstMatchEvidence(ctx, POLICY_ACTION) };
   }
   if (penaltyEvent() && !roundup() && (privacy() || breachStrong()) && !genericStrong()) {

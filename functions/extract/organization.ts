@@ -24,6 +24,7 @@ const DESCRIPTORS = new Set(
 // Capitalised words that are not names (sentence starts, headline words, roles).
 const NOT_NAMES = new Set(
   `the a an this that these those it its they we he she our their his her there here in on at by for from with of to and or
+  attackers attacker threat actors actor criminals cybercriminals scammers fraudsters researchers researcher experts expert patients
   but as after before when while how why what who which where did does do is are was were will can could should would
   has have had not no new latest report reports update breaking exclusive lead watch video live opinion analysis
   data breach breaches hack hacked hackers hacker hacking leak leaked leaks cyber cyberattack cyber-attack attack attacks
@@ -505,7 +506,7 @@ const JA_SUBJECT =
   /([\p{Script=Katakana}\p{Script=Han}A-Za-z0-9ー]{2,20})(?:は|が)[^。]{0,40}(?:漏洩|漏えい|流出|不正アクセス)/u;
 const KO_PARTICLE = /(?:에게|에서|에|이|가|은|는|의|와|과|도)$/u;
 const KO_NOT_NAMES =
-  /^(?:최대|역대|사상|최고|총|약|국내|정부|당국|경찰|검찰|국회|기업|회사|고객|개인정보|정보|해커|사용자|이용자|피해자|대규모)$/u;
+  /^(?:최대|역대|사상|최고|총|약|국내|정부|당국|경찰|검찰|국회|기업|회사|고객|개인정보|정보|해커|사용자|이용자|피해자|대규모|유출|해킹|사고|사태|조사|과징금|과태료|처분|의결|제재|피해|공격|랜섬웨어|대통령|정보유출|보안|침해|위반|분기|올해|지난해|업체|기관|병원|대학|학교|쇼핑몰|플랫폼|통신사|카드사|은행)$|^\d/u;
 
 /** Result of organisation extraction. */
 export interface OrganizationResult {
