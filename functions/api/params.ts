@@ -60,7 +60,8 @@ export function parseParams<S extends ParamShape>(
   const details: ErrorDetail[] = [];
   const input: Record<string, unknown> = {};
   for (const [name, values] of Object.entries(query)) {
-    const schema = shape[name];
+    // Own keys only: `?toString=` or `?constructor=` must not find Object.prototype's members.
+    const schema = Object.hasOwn(shape, name) ? shape[name] : undefined;
     if (!schema) {
       details.push({
         param: name,

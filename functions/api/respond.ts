@@ -64,7 +64,8 @@ export async function streamedBody(
 
 /** The query as parameter name → every value given, from the raw URL. */
 export function rawQuery(c: Context): Record<string, string[]> {
-  const query: Record<string, string[]> = {};
+  // No prototype: a parameter named `__proto__` must be a parameter like any other.
+  const query: Record<string, string[]> = Object.create(null);
   for (const [name, value] of new URL(c.req.url).searchParams) {
     const values = query[name] ?? [];
     values.push(value);

@@ -25,12 +25,24 @@ export function encodeCursor(scope: string, key: Record<string, unknown>): strin
   return `${payload}.${sign(payload)}`;
 }
 
+/** Where a cursor may resume: the index Queried, its partition and the sort-key bounds of the query. */
+export interface CursorBounds {
+  index: string;
+  partition: string;
+  /** Inclusive bounds of the index sort key, as in the key condition. */
+  lower?: string;
+  upper?: string;
+}
+
 /**
  * Decodes a cursor that came back from a client. Anything truncated, tampered with, from
  * another route or filter, or oversized is a `query.invalidParam` on `cursor` (a 400), never
- * a key handed to DynamoDB unchecked.
+ * a key handed to DynamoDB unchecked. With `bounds`, the key must also be a start key of that
+ * query (exactly the table and index key attributes, in its partition and range): the signing
+ * key may be the public default, and DynamoDB rejects any other start key with an error that
+ * would otherwise surface as a 500.
  */
-export function decodeCursor(scope: string, cursor: string): StartKey {
+export function decodeCursor(scope: string, cursor: string, bounds?: CursorBounds): StartKey {
   const invalid = (why: string) =>
     new BreachwireError('query.invalidParam', `invalid cursor: ${why}`, {
       details: [{ param: 'cursor', message: why }],
@@ -53,5 +65,20 @@ export function decodeCursor(scope: string, cursor: string): StartKey {
   for (const value of Object.values(body.k)) {
     if (typeof value !== 'string' && typeof value !== 'number') throw invalid('malformed');
   }
+  if (bounds && !fitsBounds(body.k, bounds)) throw invalid('it does not fit this query');
   return body.k;
+}
+
+function fitsBounds(key: StartKey, bounds: CursorBounds): boolean {
+  const pk = `${bounds.index}pk`;
+  const sk = `${bounds.index}sk`;
+  const names = Object.keys(key).sort();
+  if (names.join(',') !== ['pk', 'sk', pk, sk].sort().join(',')) return false;
+  if (!names.every((name) => typeof key[name] === 'string')) return false;
+  const position = key[sk] as string;
+  return (
+    key[pk] === bounds.partition &&
+    (bounds.lower === undefined || position >= bounds.lower) &&
+    (bounds.upper === undefined || position <= bounds.upper)
+  );
 }

@@ -143,7 +143,13 @@ export async function listDocuments(store: Store, query: DocumentQuery): Promise
       ? (['gsi4', documentKeys.byKindPartition(query.kind)] as const)
       : (['gsi1', documentKeys.byTimePartition()] as const);
   const scope = `documents:${index}:${partition}:${query.since ?? ''}`;
-  const startKey = query.cursor ? decodeCursor(scope, query.cursor) : undefined;
+  const startKey = query.cursor
+    ? decodeCursor(scope, query.cursor, {
+        index,
+        partition,
+        ...(query.since ? { lower: query.since } : {}),
+      })
+    : undefined;
   const pk = `${index}pk`;
   const sk = `${index}sk`;
   const result = await store.doc.send(

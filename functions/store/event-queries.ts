@@ -198,7 +198,7 @@ export async function listEvents(
   const scope = eventCursorScope(plan, query);
   // Decoded before anything else so a bad cursor is a 400 even when the page would be empty.
   let startKey: Record<string, string | number> | undefined = query.cursor
-    ? decodeCursor(scope, query.cursor)
+    ? decodeCursor(scope, query.cursor, plan)
     : undefined;
   if (plan.empty) return { rows: [], next: null, plan, read: 0 };
 
