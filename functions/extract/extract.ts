@@ -24,7 +24,7 @@ import {
 } from './types.ts';
 
 /** Bumped whenever a rule change can change an output for the same input. */
-export const EXTRACTOR_VERSION = '1.0.0';
+export const EXTRACTOR_VERSION = '1.1.0';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
