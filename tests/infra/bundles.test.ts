@@ -142,6 +142,21 @@ describe('the notify bundle', () => {
     expect(JSON.parse(run.stdout.trim())).toEqual({ batchItemFailures: [] });
   });
 
+  it('rejects anything but a stream batch or exactly {"sweep": true} before any I/O', () => {
+    const url = pathToFileURL(built.get('notify')!.file).href;
+    const run = runNode(
+      `const { handler } = await import(${JSON.stringify(url)});
+       const context = { getRemainingTimeInMillis: () => 60000, functionName: 'notify', awsRequestId: 'r1' };
+       for (const event of [{}, { sweep: 'true' }, { sweep: true, all: true }, { sourceId: 'hibp' }, null]) {
+         try { await handler(event, context); console.log('resolved'); } catch (error) { console.log(error.code); }
+       }`,
+      LAMBDA_ENV,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual(Array(5).fill('config.invalid'));
+  });
+
   it('fails at cold start when the public URL is not http(s)', () => {
     const url = pathToFileURL(built.get('notify')!.file).href;
     const run = runNode(`await import(${JSON.stringify(url)});`, {

@@ -5,7 +5,10 @@ import type { Log } from '../../functions/core/log.ts';
 import {
   DEADLINE_MARGIN_MS,
   type NotifyBatchDeps,
+  notifyInvocation,
   notifyOutboxBatch,
+  notifySweep,
+  parseNotifyInput,
 } from '../../functions/handlers/notify-batch.ts';
 import type { DrainReport } from '../../functions/notify/drain.ts';
 import { SecretValue } from '../../functions/notify/secret-value.ts';
@@ -200,5 +203,175 @@ describe('the notifier batch', () => {
     const logged = JSON.stringify([...lines, ...failing.lines]);
     expect(logged).not.toContain('hooks.slack.com');
     expect(logged).not.toContain('SECRETTOKEN');
+  });
+});
+
+describe('the notifier input', () => {
+  it('tells a stream batch from the sweep schedule\'s {"sweep": true}', () => {
+    const stream = batch(record('1'));
+    expect(parseNotifyInput(stream)).toEqual({ kind: 'stream', event: stream });
+    expect(parseNotifyInput({ Records: [] })).toEqual({ kind: 'stream', event: { Records: [] } });
+    expect(parseNotifyInput({ sweep: true })).toEqual({ kind: 'sweep' });
+    expect(parseNotifyInput(JSON.parse('{"sweep":true}'))).toEqual({ kind: 'sweep' });
+  });
+
+  it.each([
+    ['an empty object', {}],
+    ['sweep false', { sweep: false }],
+    ['sweep as a string', { sweep: 'true' }],
+    ['sweep with extra keys', { sweep: true, force: true }],
+    ['Records that are not a list', { Records: 'x' }],
+    ['a schedule input of another function', { sourceId: 'hibp' }],
+    ['null', null],
+    ['undefined', undefined],
+    ['a list', [{ sweep: true }]],
+    ['a string', '{"sweep":true}'],
+  ])('rejects %s with config.invalid, naming keys but no values', (_, event) => {
+    let thrown: unknown;
+    try {
+      parseNotifyInput(event);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(BreachwireError);
+    expect((thrown as BreachwireError).code).toBe('config.invalid');
+    expect((thrown as Error).message).toMatch(/exactly \{"sweep": true\}/);
+    expect((thrown as Error).message).not.toContain('hibp');
+  });
+});
+
+describe('the notifier sweep', () => {
+  /** Deps whose outbox has (or has not) pending entries, counting the pending checks. */
+  function sweepDeps(drain: (deadline: number) => Promise<DrainReport>, pending = true) {
+    const wired = deps(drain);
+    const checks = { pending: 0 };
+    wired.wired.hasPending = async () => {
+      checks.pending++;
+      return pending;
+    };
+    return { ...wired, checks };
+  }
+
+  it('drains once, with the same deadline as a stream batch, and answers the counts', async () => {
+    const { wired, calls, clock, metrics, lines } = sweepDeps(async () =>
+      report({ delivered: 1, retries: 2, pending: 1, done: 1 }),
+    );
+    const result = await notifySweep(80_000, wired);
+    expect(calls.loads).toBe(1);
+    expect(calls.drains).toEqual([clock.now + 80_000 - DEADLINE_MARGIN_MS]);
+    expect(result).toEqual({
+      sweep: true,
+      entries: 2,
+      done: 1,
+      dead: 0,
+      pending: 1,
+      delivered: 1,
+      unconfirmed: 0,
+      retries: 2,
+      broken: [],
+    });
+    expect(metrics).toEqual({ Deliveries: 1, DeliveryFailures: 2 });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'outbox drained',
+        fields: expect.objectContaining({ sweep: true }),
+      }),
+    );
+  });
+
+  it('goes through notifyInvocation for {"sweep": true} and for a stream batch alike', async () => {
+    const { wired, calls } = sweepDeps(async () => report());
+    expect(await notifyInvocation(parseNotifyInput({ sweep: true }), 80_000, wired)).toMatchObject({
+      sweep: true,
+    });
+    expect(await notifyInvocation(parseNotifyInput(batch(record('1'))), 80_000, wired)).toEqual({
+      batchItemFailures: [],
+    });
+    expect(calls.drains).toHaveLength(2);
+  });
+
+  it.each([
+    ['the subscriptions cannot be loaded', 'load'],
+    ['the drain fails (store unavailable)', 'drain'],
+    ['the pending check fails', 'pending'],
+  ])('throws when %s, so the invocation fails and the alarms see it', async (_, where) => {
+    const failure =
+      where === 'load'
+        ? new BreachwireError(
+            'config.invalid',
+            'invalid secret arn:…: subscription "kr".webhook: must be https',
+          )
+        : new BreachwireError('store.unavailable', 'ProvisionedThroughputExceeded');
+    const { wired, lines, metrics } = sweepDeps(async () => {
+      throw failure;
+    });
+    if (where === 'load')
+      wired.loadSubscriptions = async () => {
+        throw failure;
+      };
+    if (where === 'pending')
+      wired.hasPending = async () => {
+        throw failure;
+      };
+    await expect(notifySweep(80_000, wired)).rejects.toBe(failure);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'outbox sweep could not run; the invocation fails',
+      }),
+    );
+    expect(metrics).toEqual({});
+  });
+
+  it('with nothing pending reads no secret, starts no drain and emits no metric or info line', async () => {
+    const { wired, calls, checks, metrics, lines } = sweepDeps(async () => report(), false);
+    expect(await notifySweep(80_000, wired)).toEqual({
+      sweep: true,
+      entries: 0,
+      done: 0,
+      dead: 0,
+      pending: 0,
+      delivered: 0,
+      unconfirmed: 0,
+      retries: 0,
+      broken: [],
+    });
+    expect(checks.pending).toBe(1);
+    expect(calls.loads).toBe(0);
+    expect(calls.drains).toEqual([]);
+    expect(metrics).toEqual({});
+    expect(lines.filter((line) => line.level !== 'debug')).toEqual([]);
+  });
+
+  it('refuses, before reading anything, a sweep it could not finish in the remaining time', async () => {
+    const { wired, calls, checks } = sweepDeps(async () => report());
+    await expect(notifySweep(DEADLINE_MARGIN_MS - 1, wired)).rejects.toThrow(/too little time/);
+    expect(checks.pending).toBe(0);
+    expect(calls.loads).toBe(0);
+  });
+
+  it('does not fail when time ran out with entries pending: the next sweep continues', async () => {
+    const clock = { now: 1_000_000 };
+    const wired = deps(
+      async (deadline) => {
+        clock.now = deadline + 1;
+        return report({ pending: 40, done: 60 });
+      },
+      { clock },
+    );
+    expect(await notifySweep(80_000, wired.wired)).toMatchObject({ sweep: true, pending: 40 });
+    expect(wired.lines).toContainEqual(expect.objectContaining({ level: 'warn' }));
+  });
+
+  it('never logs or answers a webhook URL', async () => {
+    const { wired, lines } = sweepDeps(async () =>
+      report({ broken: ['kr-big-breaches'], deadEntries: [{ id: 'e1.created', reason: 'HTTP 500' }] }),
+    );
+    const result = await notifySweep(80_000, wired);
+    const logged = JSON.stringify([...lines, result]);
+    expect(logged).not.toContain('hooks.slack.com');
+    expect(logged).not.toContain('SECRETTOKEN');
+    expect(result).not.toHaveProperty('deadEntries');
   });
 });
