@@ -4,8 +4,9 @@ import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /** What a schedule needs to know about a source (a `Source` from the registry fits). */
 export interface ScheduledSource {
@@ -63,16 +64,11 @@ export class IngestSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestSchedulesProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the ingest schedules and of failed ingest invocations.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetters',
+      'the dead-letter queue of the ingest schedules and of failed ingest invocations',
+    );
     props.target.configureAsyncInvoke({
       retryAttempts: 0,
       maxEventAge: props.maxEventAge,
