@@ -38,6 +38,12 @@ export interface StageConfig {
     retryAttempts: number;
     /** Records older than this are not retried (their entries stay pending in the table). */
     maxRecordAge: Duration;
+    /**
+     * Period of the outbox sweep (`{"sweep": true}`): how long, at most, a delivery waiting on
+     * Slack's Retry-After or a backoff waits when no new outbox entry arrives. Flexible window,
+     * retries and event age come from `schedules`.
+     */
+    sweepEveryMinutes: number;
   };
   schedules: {
     /** Upper bound of each schedule's flexible window (also capped at a quarter of its period). */
@@ -76,7 +82,7 @@ const shared = {
     exportTimeout: Duration.minutes(10),
   },
   schedules: { retryAttempts: 2, maxEventAge: Duration.minutes(10) },
-  notifier: { retryAttempts: 3, maxRecordAge: Duration.hours(1) },
+  notifier: { retryAttempts: 3, maxRecordAge: Duration.hours(1), sweepEveryMinutes: 15 },
 } as const;
 
 /** The stages. Prod keeps logs longer, throttles less, alarms sooner and reserves ingest capacity. */

@@ -11,6 +11,7 @@ import { HouseFunction, type HouseFunctionDefaults } from './constructs/house-fu
 import { IngestSchedules, type ScheduledSource } from './constructs/ingest-schedules.ts';
 import { Observability } from './constructs/observability.ts';
 import { OutboxNotifier } from './constructs/outbox-notifier.ts';
+import { OutboxSweep } from './constructs/outbox-sweep.ts';
 import { PublicApi } from './constructs/public-api.ts';
 import { ResearchExport } from './constructs/research-export.ts';
 import type { FUNCTION_ENTRIES } from './entries.ts';
@@ -62,6 +63,7 @@ export class StatelessStack extends Stack {
   readonly schedules: IngestSchedules;
   readonly publicApi: PublicApi;
   readonly outboxNotifier: OutboxNotifier;
+  readonly outboxSweep: OutboxSweep;
   readonly researchExport: ResearchExport;
   readonly observability: Observability;
 
@@ -138,7 +140,15 @@ export class StatelessStack extends Stack {
       fn: this.notify.fn,
       table,
       slackWebhooks: props.slackWebhooks,
-      ...config.notifier,
+      retryAttempts: config.notifier.retryAttempts,
+      maxRecordAge: config.notifier.maxRecordAge,
+    });
+    // Deliveries waiting on Retry-After or a backoff are swept up even when no new entry arrives.
+    this.outboxSweep = new OutboxSweep(this, 'OutboxSweep', {
+      fn: this.notify.fn,
+      everyMinutes: config.notifier.sweepEveryMinutes,
+      functionTimeout: config.functions.notifyTimeout,
+      ...config.schedules,
     });
 
     this.export = new HouseFunction(this, 'Export', {
@@ -169,6 +179,7 @@ export class StatelessStack extends Stack {
       deadLetterQueues: [
         { name: 'IngestDeadLetters', queue: this.schedules.deadLetterQueue },
         { name: 'NotifierFailures', queue: this.outboxNotifier.deadLetterQueue },
+        { name: 'NotifierSweep', queue: this.outboxSweep.deadLetterQueue },
       ],
       apiMetrics: {
         serverErrors: this.publicApi.stage.metricServerError({ statistic: 'Sum' }),
@@ -195,7 +206,7 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'NotifyFunctionName', {
       value: this.notify.fn.functionName,
-      description: 'Invoke with a synthetic outbox record to drain now (docs/DEPLOY.md)',
+      description: 'Invoke with {"sweep":true} to drain the outbox now (docs/DEPLOY.md)',
     });
     new CfnOutput(this, 'ExportFunctionName', {
       value: this.export.fn.functionName,
@@ -204,6 +215,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'NotifierFailureQueueUrl', {
       value: this.outboxNotifier.deadLetterQueue.queueUrl,
       description: 'Stream batches the notifier gave up on (their outbox entries stay pending)',
+    });
+    new CfnOutput(this, 'NotifierSweepDeadLetterQueueUrl', {
+      value: this.outboxSweep.deadLetterQueue.queueUrl,
+      description: 'Outbox sweeps that could not be delivered or that failed (entries stay pending)',
     });
   }
 }

@@ -11,6 +11,7 @@ import { enabledSources, sources } from '../../functions/sources/registry.ts';
 import { createTableInput, TABLE_DEFINITION } from '../../functions/store/table.ts';
 import { stageConfig } from '../../infra/config.ts';
 import { IngestSchedules } from '../../infra/constructs/ingest-schedules.ts';
+import { OutboxSweep } from '../../infra/constructs/outbox-sweep.ts';
 import { TABLE_LOGICAL_ID } from '../../infra/stateful-stack.ts';
 import { actionsOfRole, logicalIdOf, synthStage } from './synth.ts';
 
@@ -222,6 +223,115 @@ describe('the Slack notifier', () => {
     const fn = stateless.toJSON().Resources[logicalIdOf(dev.stateless.notify.fn)];
     expect(fn.Properties.Timeout).toBe(stageConfig('dev').functions.notifyTimeout.toSeconds());
     expect(fn.Properties.Timeout).toBeGreaterThanOrEqual(60);
+  });
+});
+
+describe('the outbox sweep', () => {
+  const sweep = () => dev.stateless.outboxSweep;
+  const notifyFn = () => logicalIdOf(dev.stateless.notify.fn);
+  const sweepSchedules = () =>
+    Object.values(stateless.findResources('AWS::Scheduler::Schedule'))
+      .map((resource) => resource['Properties'])
+      .filter((props) => JSON.stringify(props.Target.Arn).includes(notifyFn()));
+
+  it('is one schedule invoking the notify function with exactly {"sweep":true}', () => {
+    const schedules = sweepSchedules();
+    expect(schedules).toHaveLength(1);
+    const [props] = schedules;
+    const { notifier, schedules: scheduling } = stageConfig('dev');
+    expect(notifier.sweepEveryMinutes).toBe(15);
+    expect(props.ScheduleExpression).toBe(`rate(${notifier.sweepEveryMinutes} minutes)`);
+    expect(props.Target.Input).toBe('{"sweep":true}');
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [notifyFn(), 'Arn'] });
+    expect(props.FlexibleTimeWindow.Mode).toBe('FLEXIBLE');
+    expect(props.FlexibleTimeWindow.MaximumWindowInMinutes).toBeGreaterThanOrEqual(1);
+    expect(props.FlexibleTimeWindow.MaximumWindowInMinutes).toBeLessThanOrEqual(
+      notifier.sweepEveryMinutes / 4,
+    );
+    expect(props.Target.RetryPolicy).toEqual({
+      MaximumRetryAttempts: scheduling.retryAttempts,
+      MaximumEventAgeInSeconds: scheduling.maxEventAge.toSeconds(),
+    });
+    expect(props.Target.DeadLetterConfig.Arn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(sweep().deadLetterQueue), 'Arn'],
+    });
+    expect(props.Target.RoleArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(sweep().invokeRole), 'Arn'] });
+  });
+
+  it('sends failed sweeps (async invocations) to its own DLQ without Lambda retries', () => {
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: notifyFn() },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: stageConfig('dev').schedules.maxEventAge.toSeconds(),
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(sweep().deadLetterQueue), 'Arn'] } },
+      },
+    });
+  });
+
+  it('has an encrypted, TLS-only dead-letter queue with an alarm', () => {
+    const queueId = logicalIdOf(sweep().deadLetterQueue);
+    const queue = stateless.toJSON().Resources[queueId];
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+  });
+
+  it('runs as a role that can only invoke the notify function and send to its DLQ', () => {
+    const roleId = logicalIdOf(sweep().invokeRole);
+    const role = stateless.toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = statementsOfRole(stateless, roleId);
+    expect(statements.flatMap((statement) => actionsOf(statement)).sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+    ]);
+    const invoke = statements.find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+    expect(invoke?.Resource).toEqual([
+      { 'Fn::GetAtt': [notifyFn(), 'Arn'] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [notifyFn(), 'Arn'] }, ':*']] },
+    ]);
+    const send = statements.find((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(sweep().deadLetterQueue), 'Arn'] });
+  });
+
+  it('refuses at synth a sweep period that timeout + window would overrun', () => {
+    const stack = new Stack(new App());
+    const fn = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: new InlineCode('export const handler = async () => {}'),
+    });
+    const build = (everyMinutes: number) =>
+      new OutboxSweep(stack, `S${everyMinutes}`, {
+        fn,
+        everyMinutes,
+        functionTimeout: Duration.seconds(90),
+        maxFlexibleWindow: Duration.minutes(15),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+      });
+    expect(() => build(3)).toThrow(/could pile up/);
+    expect(() => build(15)).not.toThrow();
   });
 });
 
