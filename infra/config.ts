@@ -32,6 +32,13 @@ export interface StageConfig {
     notifyTimeout: Duration;
     /** One daily export of the whole dataset (streams; minutes at the current size). */
     exportTimeout: Duration;
+    /**
+     * At most this many export runs at once. 1: two runs (the schedule's and a manual one, or a
+     * retry) would write the same month keys with different snapshots, mixing them. A second
+     * scheduled run is throttled and retried by Lambda after the first. Undefined removes the
+     * guard (only for an account whose concurrency quota leaves nothing to reserve).
+     */
+    exportReservedConcurrency?: number;
   };
   notifier: {
     /** Stream retries of a batch whose drain could not run, before its records go to the failure queue. */
@@ -80,6 +87,7 @@ const shared = {
     apiTimeout: Duration.seconds(10),
     notifyTimeout: Duration.seconds(90),
     exportTimeout: Duration.minutes(10),
+    exportReservedConcurrency: 1,
   },
   schedules: { retryAttempts: 2, maxEventAge: Duration.minutes(10) },
   notifier: { retryAttempts: 3, maxRecordAge: Duration.hours(1), sweepEveryMinutes: 15 },

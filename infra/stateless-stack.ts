@@ -158,6 +158,10 @@ export class StatelessStack extends Stack {
       description: 'breachwire: the daily research export to S3 (NDJSON and CSV by month)',
       timeout: config.functions.exportTimeout,
       environment: { ...environment, BREACHWIRE_EXPORT_BUCKET: props.exportBucket.bucketName },
+      // One run at a time: two runs would write the same month keys from different snapshots.
+      ...(config.functions.exportReservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: config.functions.exportReservedConcurrency }),
     });
     // Read-only on the table; S3 PutObject under the export prefixes comes from the writer policy.
     grantTable(table, this.export.fn, TABLE_READ_ACTIONS);

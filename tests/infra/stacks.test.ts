@@ -9,7 +9,7 @@ import { athenaColumns, TABLES } from '../../functions/export/schema.ts';
 import { METRIC } from '../../functions/handlers/metric-names.ts';
 import { enabledSources, sources } from '../../functions/sources/registry.ts';
 import { createTableInput, TABLE_DEFINITION } from '../../functions/store/table.ts';
-import { stageConfig } from '../../infra/config.ts';
+import { STAGES, stageConfig } from '../../infra/config.ts';
 import { IngestSchedules } from '../../infra/constructs/ingest-schedules.ts';
 import { OutboxSweep } from '../../infra/constructs/outbox-sweep.ts';
 import { TABLE_LOGICAL_ID } from '../../infra/stateful-stack.ts';
@@ -346,6 +346,12 @@ describe('the research export', () => {
         Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }),
       }),
     });
+  });
+
+  it('runs one at a time (reserved concurrency 1 in every stage), so two runs cannot mix snapshots', () => {
+    for (const stage of Object.values(STAGES)) expect(stage.functions.exportReservedConcurrency).toBe(1);
+    const fn = stateless.toJSON().Resources[logicalIdOf(dev.stateless.export.fn)];
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('reads the table only and writes S3 only through the writer policy (PutObject on the export prefixes)', () => {
