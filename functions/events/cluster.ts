@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Document } from '../documents/types.ts';
 import type { Facts, Kind } from '../extract/types.ts';
+import type { CandidateEvent } from '../store/events.ts';
 import {
   organizationDisplayName,
   organizationKey,
@@ -52,13 +53,13 @@ export function documentOrganizationKey(document: ClusterDocument): string | nul
   return organizationKey(document.facts.organization);
 }
 
-export interface MatchDecision {
-  event: Event;
+export interface MatchDecision<E extends CandidateEvent = Event> {
+  event: E;
   reason: string;
 }
 
 /** Whether a document falls within `days` of the span its event's documents were published over. */
-function withinWindow(document: ClusterDocument, event: Event, days: number): boolean {
+function withinWindow(document: ClusterDocument, event: CandidateEvent, days: number): boolean {
   const at = Date.parse(statedAt(document));
   if (!Number.isFinite(at)) return true;
   const times = event.members.map((member) => Date.parse(member.statedAt ?? '')).filter(Number.isFinite);
@@ -66,7 +67,7 @@ function withinWindow(document: ClusterDocument, event: Event, days: number): bo
   return at >= Math.min(...times) - days * DAY_MS && at <= Math.max(...times) + days * DAY_MS;
 }
 
-function compatible(document: ClusterDocument, event: Event): boolean {
+function compatible(document: ClusterDocument, event: CandidateEvent): boolean {
   const facts = document.facts;
   if (
     event.kind === 'penalty' &&
@@ -89,13 +90,16 @@ function compatible(document: ClusterDocument, event: Event): boolean {
  * the same canonical URL; a near-identical title (a syndicated copy); or the same
  * organisation and kind within the kind's time window with compatible facts.
  */
-export function chooseEvent(document: ClusterDocument, candidates: readonly Event[]): MatchDecision | null {
+export function chooseEvent<E extends CandidateEvent>(
+  document: ClusterDocument,
+  candidates: readonly E[],
+): MatchDecision<E> | null {
   if (document.url) {
     const same = candidates.find((event) => event.urls.includes(document.url as string));
     if (same) return { event: same, reason: 'same canonical URL' };
   }
   const folded = foldTitle(document.title);
-  let best: { event: Event; similarity: number } | null = null;
+  let best: { event: E; similarity: number } | null = null;
   for (const event of candidates) {
     if (event.kind !== document.facts.kind) continue;
     if (!withinWindow(document, event, MATCH_WINDOW_DAYS[event.kind])) continue;
@@ -107,11 +111,11 @@ export function chooseEvent(document: ClusterDocument, candidates: readonly Even
   }
   if (best) return { event: best.event, reason: `near-identical title (${best.similarity.toFixed(2)})` };
 
-  const inWindow = (event: Event) =>
+  const inWindow = (event: E) =>
     event.kind === document.facts.kind &&
     withinWindow(document, event, MATCH_WINDOW_DAYS[event.kind]) &&
     compatible(document, event);
-  const newest = (events: Event[]) => events.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+  const newest = (events: E[]) => events.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
 
   const key = documentOrganizationKey(document);
   if (key) {
@@ -139,7 +143,7 @@ export function chooseEvent(document: ClusterDocument, candidates: readonly Even
   // Without an organisation, documents share the distinctive words of one story.
   if (!key) {
     const words = contentWords(document.title);
-    let bestShared: { event: Event; overlap: number } | null = null;
+    let bestShared: { event: E; overlap: number } | null = null;
     for (const event of candidates) {
       if (event.organization || !inWindow(event)) continue;
       for (const title of event.titles) {
@@ -425,7 +429,7 @@ export function mergeDocument(event: Event, document: ClusterDocument, now: stri
 export function findConcernedBreach(
   event: Event,
   text: string,
-  breaches: readonly Event[],
+  breaches: readonly CandidateEvent[],
 ): RelatedEvent | null {
   if (event.kind !== 'penalty' && event.kind !== 'policy') return null;
   const keys = new Set<string>();

@@ -3,6 +3,7 @@ import { type Log, silentLog } from '../core/log.ts';
 import type { Document } from '../documents/types.ts';
 import type { Store } from '../store/client.ts';
 import { markDocumentClustered } from '../store/documents.ts';
+import type { CandidateEvent } from '../store/events.ts';
 import {
   clearPendingWork,
   createEvent,
@@ -53,8 +54,8 @@ function asClusterDocument(document: Document): ClusterDocument {
 }
 
 /** Candidate events a document could join: its organisation's events and recent events of its kind. */
-async function candidatesFor(store: Store, document: ClusterDocument): Promise<Event[]> {
-  const found = new Map<string, Event>();
+async function candidatesFor(store: Store, document: ClusterDocument): Promise<CandidateEvent[]> {
+  const found = new Map<string, CandidateEvent>();
   const key = documentOrganizationKey(document);
   const since = new Date(
     Date.parse(statedAt(document)) - MATCH_WINDOW_DAYS[document.facts.kind] * DAY_MS,
@@ -70,7 +71,7 @@ async function candidatesFor(store: Store, document: ClusterDocument): Promise<E
 }
 
 /** Breach events a penalty or policy could concern: by its organisation and the organisations its text names. */
-async function breachesFor(store: Store, event: Event, text: string): Promise<Event[]> {
+async function breachesFor(store: Store, event: Event, text: string): Promise<CandidateEvent[]> {
   const keys = new Set<string>(organizationsMentioned(text));
   if (event.organization) keys.add(event.organization.key);
   const lists = await Promise.all([...keys].slice(0, 5).map((key) => eventsByOrganization(store, key)));
@@ -94,14 +95,18 @@ export async function clusterDocument(document: Document, deps: ClusterDeps): Pr
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
       const candidates = await candidatesFor(deps.store, doc);
-      let event = candidates.find((candidate) => candidate.documentIds.includes(doc.id));
+      // Candidates carry only the matching attributes; the event acted on is read whole.
+      const holding = candidates.find((candidate) => candidate.documentIds.includes(doc.id));
+      let event = holding ? await getEvent(deps.store, holding.id) : null;
       if (!event) {
         const decision = chooseEvent(doc, candidates);
-        if (decision) {
-          let next = mergeDocument(decision.event, doc, now);
+        const chosen = decision ? await getEvent(deps.store, decision.event.id) : null;
+        if (decision && !chosen) continue;
+        if (chosen) {
+          let next = mergeDocument(chosen, doc, now);
           if (!next) continue;
           next = await linkToBreach(deps.store, next, text);
-          await saveEvent(deps.store, next, decision.event.revision);
+          await saveEvent(deps.store, next, chosen.revision);
           event = next;
         } else {
           const opened = await linkToBreach(deps.store, openEvent(doc, now), text);

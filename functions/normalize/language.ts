@@ -11,6 +11,11 @@ export function detectLanguage(text: string, fallback: string): string {
   const sample = text.length > 2_000 ? text.slice(0, 2_000) : text;
   for (const char of sample) {
     const code = char.codePointAt(0) ?? 0;
+    // ASCII first: most text is, and the Unicode property test below is the slow path.
+    if (code < 0x80) {
+      if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) letters++;
+      continue;
+    }
     if (
       (code >= 0xac00 && code <= 0xd7a3) ||
       (code >= 0x1100 && code <= 0x11ff) ||

@@ -139,40 +139,83 @@ export async function clearPendingWork(store: Store, event: Event): Promise<bool
   }
 }
 
-/** Events of one organisation, newest first (gsi4). */
-export async function eventsByOrganization(store: Store, orgKey: string, limit = 25): Promise<Event[]> {
-  return queryEvents(store, 'gsi4', eventKeys.byOrganizationPartition(orgKey), limit);
+/**
+ * The attributes clustering needs to choose among candidates (and to find the breach a
+ * penalty concerns). Candidate lists read only these: a full event with its history and
+ * member list is several KB, and a document is compared with dozens of candidates; the one
+ * chosen is then read whole.
+ */
+const MATCH_FIELDS = [
+  'id',
+  'kind',
+  'organization',
+  'urls',
+  'titles',
+  'members',
+  'penalty',
+  'dates',
+  'documentIds',
+  'related',
+  'firstSeenAt',
+  'updatedAt',
+  'revision',
+] as const;
+
+/** A candidate read with MATCH_FIELDS only: enough to choose, not to merge or write back. */
+export type CandidateEvent = Pick<Event, (typeof MATCH_FIELDS)[number]>;
+
+/** Events of one organisation, newest first (gsi4), as candidates. */
+export async function eventsByOrganization(
+  store: Store,
+  orgKey: string,
+  limit = 25,
+): Promise<CandidateEvent[]> {
+  return queryCandidates(store, 'gsi4', eventKeys.byOrganizationPartition(orgKey), limit);
 }
 
-/** Events of one kind first seen at or after `since`, newest first (gsi2). */
+/** Events of one kind first seen at or after `since`, newest first (gsi2), as candidates. */
 export async function recentEventsByKind(
   store: Store,
   kind: string,
   since: string,
   limit = 100,
-): Promise<Event[]> {
-  return queryEvents(store, 'gsi2', eventKeys.byKindPartition(kind), limit, since);
+): Promise<CandidateEvent[]> {
+  return queryCandidates(store, 'gsi2', eventKeys.byKindPartition(kind), limit, since);
 }
 
-async function queryEvents(
+async function queryCandidates(
   store: Store,
   index: 'gsi2' | 'gsi4',
   partition: string,
   limit: number,
   since?: string,
-): Promise<Event[]> {
+): Promise<CandidateEvent[]> {
+  const names: Record<string, string> = { '#pk': `${index}pk`, ...(since ? { '#sk': `${index}sk` } : {}) };
+  MATCH_FIELDS.forEach((field, position) => {
+    names[`#f${position}`] = field;
+  });
   const result = await store.doc.send(
     new QueryCommand({
       TableName: store.tableName,
       IndexName: index,
       KeyConditionExpression: since ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': `${index}pk`, ...(since ? { '#sk': `${index}sk` } : {}) },
+      ProjectionExpression: MATCH_FIELDS.map((_, position) => `#f${position}`).join(', '),
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':pk': partition, ...(since ? { ':since': since } : {}) },
       ScanIndexForward: false,
       Limit: limit,
     }),
   );
-  return (result.Items ?? []).map(eventFromItem);
+  return (result.Items ?? []).map((item) => {
+    const candidate = {} as Record<string, unknown>;
+    for (const field of MATCH_FIELDS) candidate[field] = item[field] ?? null;
+    candidate['members'] ??= [];
+    candidate['urls'] ??= [];
+    candidate['titles'] ??= [];
+    candidate['documentIds'] ??= [];
+    candidate['related'] ??= [];
+    return candidate as unknown as CandidateEvent;
+  });
 }
 
 function outboxItem(entry: OutboxEntry): Record<string, unknown> {

@@ -73,8 +73,10 @@ export function tableRows(
     headers.forEach((header, index) => {
       const cell = cells[index];
       if (!header || !cell) return;
-      byHeader.set(header, $(cell as AnyNode));
-      texts[header] = textOf($(cell as AnyNode));
+      // One wrapper per cell: wrapping twice doubled the allocations of large registers.
+      const wrapped = $(cell as AnyNode);
+      byHeader.set(header, wrapped);
+      texts[header] = textOf(wrapped);
     });
     return [{ cells: byHeader, texts }];
   });
