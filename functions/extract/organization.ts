@@ -25,6 +25,8 @@ const DESCRIPTORS = new Set(
 const NOT_NAMES = new Set(
   `the a an this that these those it its they we he she our their his her there here in on at by for from with of to and or
   attackers attacker threat actors actor criminals cybercriminals scammers fraudsters researchers researcher experts expert patients
+  names name emails email addresses address passwords password numbers phone phones dates birth details credentials
+  retailer retailers insurer insurers hospital hospitals lender lenders school schools university universities provider providers operator operators platform app apps startup vendor vendors
   but as after before when while how why what who which where did does do is are was were will can could should would
   has have had not no new latest report reports update breaking exclusive lead watch video live opinion analysis
   data breach breaches hack hacked hackers hacker hacking leak leaked leaks cyber cyberattack cyber-attack attack attacks

@@ -37,3 +37,15 @@ describe('words that are not organisations, counters that are not counts', () =>
     ).toBe('penalty');
   });
 });
+
+describe('data-type and sector nouns are not organisations', () => {
+  it.each([
+    [
+      'Retailer discloses breach',
+      'Names, email addresses and phone numbers of 40,000 customers were exposed.',
+    ],
+    ['Hospital hit by ransomware', 'Patients were told their records may have been accessed.'],
+  ])('%s', (title, summary) => {
+    expect(extractFacts({ title, summary, lang: 'en' }).organization).toBeNull();
+  });
+});
