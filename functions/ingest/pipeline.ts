@@ -42,6 +42,14 @@ export function enrichDocument(document: Document, source: Pick<Source, 'jurisdi
   return { ...document, facts };
 }
 
+/**
+ * Documents being clustered by some run in this process. Runs of several sources overlap, and
+ * each begins by resuming pending documents: without this, one run would "resume" the documents
+ * another run stored a moment ago and is clustering right now — correct (every step is
+ * idempotent) but twice the work. Across processes the same overlap is rare and harmless.
+ */
+const inFlight = new Set<string>();
+
 export function createPipeline(
   store: Store,
   log: Log,
@@ -49,8 +57,11 @@ export function createPipeline(
 ): Pipeline {
   const deps: ClusterDeps = { store, log, ...options };
   const clusterAll = async (documents: readonly Document[]) => {
+    // Claimed all at once, before the first is clustered, so no overlapping run resumes the rest.
+    const mine = documents.filter((document) => !inFlight.has(document.id));
+    for (const document of mine) inFlight.add(document.id);
     let done = 0;
-    for (const document of documents) {
+    for (const document of mine) {
       try {
         await clusterDocument(document, deps);
         done++;
@@ -61,6 +72,8 @@ export function createPipeline(
           sourceId: document.sourceId,
           error: describeError(error),
         });
+      } finally {
+        inFlight.delete(document.id);
       }
     }
     return done;
@@ -71,7 +84,7 @@ export function createPipeline(
       await clusterAll(documents);
     },
     resume: async () => {
-      const ids = await listPendingDocumentIds(store, 200);
+      const ids = (await listPendingDocumentIds(store, 200)).filter((id) => !inFlight.has(id));
       if (ids.length === 0) return 0;
       return clusterAll(await getDocuments(store, ids));
     },
