@@ -2,7 +2,7 @@ import { BreachwireError, isBreachwireError } from '../core/errors.ts';
 import { type Log, silentLog } from '../core/log.ts';
 import type { Document } from '../documents/types.ts';
 import type { Store } from '../store/client.ts';
-import { markDocumentClustered } from '../store/documents.ts';
+import { claimClusterTarget, markDocumentClustered } from '../store/documents.ts';
 import type { CandidateEvent } from '../store/events.ts';
 import {
   clearPendingWork,
@@ -86,7 +86,9 @@ async function breachesFor(store: Store, event: Event, text: string): Promise<Ca
  * 3. back-links written on the breach events concerned (and their own notifications);
  * 4. pending work cleared; 5. the document marked clustered (leaves the pending index).
  * A crash between any two steps leaves the document pending; the next run resumes it and
- * finds the event already holding it, so it only completes the remaining steps.
+ * finds the event already holding it, so it only completes the remaining steps. The event
+ * chosen is recorded on the document first (`claimClusterTarget`), so writers clustering one
+ * document at once, or a resume after a crash, all go to the same event.
  */
 export async function clusterDocument(document: Document, deps: ClusterDeps): Promise<string> {
   const now = (deps.now ?? (() => new Date()))().toISOString();
@@ -100,9 +102,15 @@ export async function clusterDocument(document: Document, deps: ClusterDeps): Pr
       let event = holding ? await getEvent(deps.store, holding.id) : null;
       if (!event) {
         const decision = chooseEvent(doc, candidates);
-        const chosen = decision ? await getEvent(deps.store, decision.event.id) : null;
-        if (decision && !chosen) continue;
-        if (chosen) {
+        const ownId = eventIdFor(doc.id);
+        // The first writer's choice sticks: a resume racing the run that stored this document
+        // (or a crash between choosing and writing) must not put it into two different events.
+        const target = await claimClusterTarget(deps.store, doc.id, decision?.event.id ?? ownId);
+        const chosen = await getEvent(deps.store, target);
+        if (!chosen && target !== ownId) continue;
+        if (chosen?.documentIds.includes(doc.id)) {
+          event = chosen;
+        } else if (chosen) {
           let next = mergeDocument(chosen, doc, now);
           if (!next) continue;
           next = await linkToBreach(deps.store, next, text);

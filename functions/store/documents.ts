@@ -108,6 +108,25 @@ export async function getDocuments(store: Store, ids: readonly string[]): Promis
   return ids.map((id) => found.get(id)).filter((document): document is Document => document !== undefined);
 }
 
+/**
+ * Records the event a document is being clustered into unless a writer already chose one,
+ * and returns the event chosen first (one write, never refused). Writers clustering the same
+ * document at once (a resume racing the run that stored it) thereby agree on one event.
+ */
+export async function claimClusterTarget(store: Store, id: string, eventId: string): Promise<string> {
+  const result = await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: documentKeys.item(id),
+      UpdateExpression: 'SET clusterTarget = if_not_exists(clusterTarget, :eventId)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':eventId': eventId },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return String(result.Attributes?.['clusterTarget'] ?? eventId);
+}
+
 /** Marks a document as attached to its event and removes it from the pending index. */
 export async function markDocumentClustered(store: Store, id: string, eventId: string): Promise<void> {
   await store.doc.send(
