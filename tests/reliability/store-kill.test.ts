@@ -128,20 +128,37 @@ async function until(condition: () => boolean, what: string, timeoutMs = 120_000
   }
 }
 
+/** What the killed run has done so far, for choosing the kill moment by progress rather than by clock. */
+interface Progress {
+  /** Source lines printed (each is one finished source run). */
+  finished: number;
+  stdout: string;
+  /** Paths the mirror served to this run. */
+  served: string[];
+}
+
 /**
- * Kills an ingest once it has written (some sources reported stored documents) and the first
- * long feed was served, after a seeded delay drawn from `[fromMs, toMs)`; restarts it; audits.
+ * Kills an ingest at a moment chosen by its progress (`ready`, so a faster or slower machine
+ * meets the same phase) plus a seeded delay in `[fromMs, toMs)`; restarts it on the same
+ * folder; audits the store.
  */
-async function killAndRecover(fromMs: number, toMs: number): Promise<void> {
+async function killAndRecover(
+  ready: (progress: Progress) => boolean,
+  [fromMs, toMs]: [number, number],
+): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bw-kill-'));
   dataDirs.push(dataDir);
   const servedBefore = mirror.requests.length;
   const killed = runIngest(dataDir);
+  const progress = (): Progress => ({
+    finished: killed.stdout().match(/^\[\d+\/\d+\] /gm)?.length ?? 0,
+    stdout: killed.stdout(),
+    served: mirror.requests.slice(servedBefore).map((request) => request.path),
+  });
+  // Always after the first writes: some source reported stored documents.
   await until(
-    () =>
-      /\] \S+: [1-9]\d* new of/.test(killed.stdout()) &&
-      mirror.requests.slice(servedBefore).some((request) => request.path === `/${LONG_FEEDS[0]}`),
-    'the first run to store documents and fetch a long feed',
+    () => /\] \S+: [1-9]\d* new of/.test(killed.stdout()) && ready(progress()),
+    'the first run to reach its kill point',
   );
   await new Promise((resolve) => setTimeout(resolve, fromMs + Math.floor(random() * (toMs - fromMs))));
   killed.child.kill('SIGKILL');
@@ -201,18 +218,24 @@ describe('the embedded store killed mid-ingest', () => {
   it('a SIGKILL soon after the first writes is recovered by the next run, nothing lost or doubled', {
     timeout: 420_000,
   }, async () => {
-    await killAndRecover(0, 600);
+    await killAndRecover(() => true, [0, 400]);
   });
 
   it('a SIGKILL while the long feeds are being clustered is recovered by the next run, nothing lost or doubled', {
     timeout: 420_000,
   }, async () => {
-    await killAndRecover(1_500, 3_500);
+    // The first long feed has been fetched and its run has not finished: it is storing or clustering.
+    await killAndRecover(
+      ({ served, stdout }) => served.includes(`/${LONG_FEEDS[0]}`) && !stdout.includes(`${LONG_FEEDS[0]}:`),
+      // Past parsing and extraction (a few hundred ms), inside storing and clustering (seconds).
+      [400, 1_500],
+    );
   });
 
   it('a SIGKILL late in the run is recovered by the next run, nothing lost or doubled', {
     timeout: 420_000,
   }, async () => {
-    await killAndRecover(5_000, 9_000);
+    // Most sources are done; the last ones (the second long feed among them) are still running.
+    await killAndRecover(({ finished }) => finished >= 28, [0, 200]);
   });
 });
