@@ -31,6 +31,11 @@ export function timeSortKey(iso: string, id: string): string {
 
 export const documentKeys = {
   item: (id: string): KeyAttributes => ({ pk: `DOC#${id}`, sk: 'DOC' }),
+  /**
+   * A small companion item recording which event a document is being clustered into. It has
+   * no index keys, so writing it costs 1 WCU instead of rewriting the document in every index.
+   */
+  clusterClaim: (id: string): KeyAttributes => ({ pk: `DOC#${id}`, sk: 'CLAIM' }),
   /** All documents, newest first-seen first. */
   byTime: (firstSeenAt: string, id: string) => ({ gsi1pk: 'DOC', gsi1sk: timeSortKey(firstSeenAt, id) }),
   byTimePartition: () => 'DOC',
