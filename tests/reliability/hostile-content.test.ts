@@ -1,11 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/api/app.ts';
@@ -19,6 +16,7 @@ import { createPipeline } from '../../functions/ingest/pipeline.ts';
 import { feedParserFor } from '../../functions/sources/adapters/feed.ts';
 import type { Source } from '../../functions/sources/types.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { rssFeed } from '../helpers/feeds.ts';
 import { type LoopbackServer, serveBody, startLoopbackServer } from '../helpers/http-server.ts';
 import { startTestStore } from '../helpers/store.ts';
@@ -32,7 +30,6 @@ import { readStore } from './store-audit.ts';
  * zero-width and XML-forbidden characters, and spreadsheet formulas.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toUTCString();
 
 /** `rssFeed` escapes `&`, `<`, `>` once for XML; what a parser hands on is exactly this text. */
@@ -81,7 +78,7 @@ let server: Server;
 let base: string;
 let documents: Document[];
 let browser: BrowserContext | undefined;
-let userDataDir: string | undefined;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 const source: Source = {
   id: 'hostile-feed',
@@ -118,11 +115,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(null)));
   await embedded?.close();
   await feed?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 async function text(url: string): Promise<{ status: number; body: string; headers: Headers }> {
@@ -210,21 +206,9 @@ describe('hostile content through the real pipeline', () => {
     const violations: string[] = [];
 
     beforeAll(async () => {
-      // A missing browser is a failure to fix (CI installs it), never a silent skip.
-      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-      userDataDir = mkdtempSync(path.join(tmpdir(), 'breachwire-hostile-'));
-      browser = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const launched = await launchBrowser('breachwire-hostile');
+      browser = launched.browser;
+      closeBrowser = launched.close;
       page = await browser.newPage();
       page.on('dialog', (dialog) => {
         dialogs.push(dialog.message());

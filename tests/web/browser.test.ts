@@ -1,18 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/api/app.ts';
 import { sources } from '../../functions/sources/registry.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { type Seeded, seedEvents } from '../api/seed.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { startTestStore } from '../helpers/store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = path.resolve('test-output');
 
 let embedded: EmbeddedStore;
@@ -20,14 +19,9 @@ let seeded: Seeded;
 let server: Server;
 let base: string;
 let browser: BrowserContext;
-let userDataDir: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  // CI installs chromium (.ci/run); a missing browser is a failure to fix, never a silent skip.
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} is missing: install it with "apt-get install -y chromium fonts-nanum" (.ci/run does this)`,
-    );
   embedded = await startTestStore();
   seeded = await seedEvents(embedded.store, 40);
   const app = createApp({ store: embedded.store, sources, now: () => new Date('2026-01-15T00:00:00.000Z') });
@@ -37,28 +31,14 @@ beforeAll(async () => {
     ) as Server;
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'breachwire-chromium-'));
   mkdirSync(OUTPUT, { recursive: true });
-  // A fresh profile per run: no state from an earlier run can hide a regression.
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ({ browser, close: closeBrowser } = await launchBrowser('breachwire-chromium'));
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(null)));
   await embedded?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** A page that records every dialog, page error and CSP violation, so the test can assert none ran. */
