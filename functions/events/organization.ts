@@ -89,27 +89,41 @@ export function organizationNames(key: string): readonly string[] {
   return keyToNames.get(key) ?? [];
 }
 
+const CJK_SCRIPT = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Every alias of the table, folded once at load: text scans run per document on the hot path. */
+const ALIAS_NEEDLES: { key: string; needle: string; cjk: boolean }[] = [];
+for (const [key, names] of keyToNames) {
+  for (const name of names) {
+    const needle = name.normalize('NFKC').toLowerCase();
+    if (needle.length >= 2) ALIAS_NEEDLES.push({ key, needle, cjk: CJK_SCRIPT.test(needle) });
+  }
+}
+
+/**
+ * Where each known organisation (any alias, any script) is first named in a text. Latin names
+ * must stand as words ("KT" is not in "market"); CJK names take particles, so need no boundary.
+ */
+function knownMentions(text: string): Map<string, number> {
+  const lower = text.normalize('NFKC').toLowerCase();
+  const first = new Map<string, number>();
+  for (const { key, needle, cjk } of ALIAS_NEEDLES) {
+    let at = lower.indexOf(needle);
+    while (at >= 0 && !cjk) {
+      const before = lower[at - 1] ?? ' ';
+      const after = lower[at + needle.length] ?? ' ';
+      // A Korean or Japanese particle may follow a Latin name ("SKT는"), a Latin letter may not.
+      if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{Script=Latin}\p{N}]/u.test(after)) break;
+      at = lower.indexOf(needle, at + 1);
+    }
+    if (at >= 0 && at < (first.get(key) ?? Number.POSITIVE_INFINITY)) first.set(key, at);
+  }
+  return first;
+}
+
 /** Known organisations named anywhere in a text (for a policy that names the incident it answers). */
 export function organizationsMentioned(text: string): string[] {
-  const found = new Set<string>();
-  const lower = text.normalize('NFKC').toLowerCase();
-  for (const [key, names] of keyToNames) {
-    for (const name of names) {
-      const needle = name.toLowerCase();
-      if (needle.length < 2) continue;
-      const at = lower.indexOf(needle);
-      if (at < 0) continue;
-      // Latin names must stand as words ("KT" is not in "market"); CJK names need no boundary.
-      if (/^[\p{Script=Latin}\d]/u.test(needle)) {
-        const before = lower[at - 1] ?? ' ';
-        const after = lower[at + needle.length] ?? ' ';
-        if (/[\p{L}\p{N}]/u.test(before) || /[\p{Script=Latin}\p{N}]/u.test(after)) continue;
-      }
-      found.add(key);
-      break;
-    }
-  }
-  return [...found];
+  return [...knownMentions(text).keys()];
 }
 
 const GENERIC_TOKENS = new Set([
@@ -188,23 +202,9 @@ export function organizationCountry(key: string): string | undefined {
  * position: the extractor's fallback when its grammar finds no organisation.
  */
 export function firstKnownOrganization(text: string): { key: string; name: string; at: number } | null {
-  const lower = text.normalize('NFKC').toLowerCase();
   let best: { key: string; name: string; at: number } | null = null;
-  for (const [key, names] of keyToNames) {
-    for (const name of names) {
-      const needle = name.normalize('NFKC').toLowerCase();
-      if (needle.length < 2) continue;
-      const cjk = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(needle);
-      let at = lower.indexOf(needle);
-      while (at >= 0) {
-        const before = lower[at - 1] ?? ' ';
-        const after = lower[at + needle.length] ?? ' ';
-        // Latin names must stand as words ("KT" is not in "market"); CJK names take particles.
-        if (cjk || (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after))) break;
-        at = lower.indexOf(needle, at + 1);
-      }
-      if (at >= 0 && (!best || at < best.at)) best = { key, name: keyToDisplay.get(key) ?? name, at };
-    }
+  for (const [key, at] of knownMentions(text)) {
+    if (!best || at < best.at) best = { key, name: keyToDisplay.get(key) ?? key, at };
   }
   return best;
 }

@@ -7,8 +7,11 @@ import { batchGetItems } from './batch.ts';
 import type { Store } from './client.ts';
 import { ENTITY, eventKeys, outboxKeys } from './keys.ts';
 
-/** The index entries an event is listed under, derived from its fields every time it is written. */
-function eventItem(event: Event): Record<string, unknown> {
+/**
+ * The table item of an event: its index entries derived from its fields every time it is
+ * written. Exported for seeding by BatchWrite (benchmarks) so seeded items equal written ones.
+ */
+export function eventItem(event: Event): Record<string, unknown> {
   const penaltyEur = event.penalty ? approximateEur(event.penalty.amount, event.penalty.currency) : null;
   return {
     ...eventKeys.item(event.id),

@@ -1,13 +1,10 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../../functions/core/concurrency.ts';
-import type { Document } from '../../functions/documents/types.ts';
 import { type ClusterDocument, openEvent } from '../../functions/events/cluster.ts';
 import type { Event } from '../../functions/events/types.ts';
 import type { DataType, Kind } from '../../functions/extract/types.ts';
-import { approximateEur } from '../../functions/money/convert.ts';
 import type { Store } from '../../functions/store/client.ts';
-import { createEvent } from '../../functions/store/events.ts';
-import { documentKeys, ENTITY, eventKeys } from '../../functions/store/keys.ts';
+import { eventItem } from '../../functions/store/events.ts';
 
 /** mulberry32: seeded data is identical on every run, so runs compare. */
 export function random(seed: number): () => number {
@@ -78,74 +75,6 @@ export function syntheticEvent(index: number, rand: () => number): Event {
 }
 
 /**
- * The table item of an event, as `eventItem` in functions/store/events.ts builds it (that one
- * is private). `assertEventItemMatches` checks the two agree before any figure is reported.
- */
-export function benchEventItem(event: Event): Record<string, unknown> {
-  const penaltyEur = event.penalty ? approximateEur(event.penalty.amount, event.penalty.currency) : null;
-  return {
-    ...eventKeys.item(event.id),
-    ...eventKeys.byTime(event.firstSeenAt, event.id),
-    ...eventKeys.byKind(event.kind, event.firstSeenAt, event.id),
-    ...(event.country ? eventKeys.byCountry(event.country, event.firstSeenAt, event.id) : {}),
-    ...(event.organization
-      ? eventKeys.byOrganization(event.organization.key, event.firstSeenAt, event.id)
-      : {}),
-    ...(event.affected ? eventKeys.byAffected(event.affected.count, event.id) : {}),
-    ...(penaltyEur !== null ? eventKeys.byPenalty(penaltyEur, event.id) : {}),
-    entity: ENTITY.event,
-    ...event,
-  };
-}
-
-/** A document's table item as `toItem` in store/documents.ts builds it (used for the bare-write reference). */
-export function benchDocumentItem(document: Document): Record<string, unknown> {
-  return {
-    ...documentKeys.item(document.id),
-    ...documentKeys.byTime(document.firstSeenAt, document.id),
-    ...documentKeys.bySource(document.sourceId, document.firstSeenAt, document.id),
-    ...(document.facts ? documentKeys.byKind(document.facts.kind, document.firstSeenAt, document.id) : {}),
-    entity: ENTITY.document,
-    ...document,
-  };
-}
-
-/** Canonical JSON (sorted keys) so two items compare by content, not key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(
-          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : inner,
-  );
-}
-
-/**
- * Writes a few events through the production `createEvent`, checks the stored items equal what
- * `benchEventItem` builds (seeding by BatchWrite must store exactly what ingest would), and
- * deletes them again.
- */
-export async function assertEventItemMatches(store: Store): Promise<void> {
-  const rand = random(7);
-  for (let index = 0; index < 12; index++) {
-    const event = syntheticEvent(900_000_000 + index, rand);
-    if (!(await createEvent(store, event))) throw new Error(`seed check: event ${event.id} already existed`);
-    const stored = await store.doc.send(
-      new GetCommand({ TableName: store.tableName, Key: eventKeys.item(event.id) }),
-    );
-    const expected = JSON.parse(JSON.stringify(benchEventItem(event)));
-    if (canonical(stored.Item) !== canonical(expected)) {
-      throw new Error(
-        `seed check: benchEventItem drifted from store/events.ts eventItem\n stored:   ${canonical(stored.Item)}\n expected: ${canonical(expected)}`,
-      );
-    }
-    // The check's events must not linger at the top of every list.
-    await store.doc.send(new DeleteCommand({ TableName: store.tableName, Key: eventKeys.item(event.id) }));
-  }
-}
-
-/**
  * BatchWrite in requests of 25, `concurrency` in flight, retrying unprocessed items. Returns
  * the number of BatchWriteItem requests sent.
  */
@@ -179,7 +108,7 @@ export async function seedEvents(store: Store, from: number, to: number, concurr
   for (let index = from; index < to; index++) events.push(syntheticEvent(index, rand));
   // Chunked so the 100k item objects are not all alive as marshalled requests at once.
   for (let i = 0; i < events.length; i += 5_000) {
-    await batchWriteItems(store, events.slice(i, i + 5_000).map(benchEventItem), concurrency);
+    await batchWriteItems(store, events.slice(i, i + 5_000).map(eventItem), concurrency);
   }
   return events;
 }

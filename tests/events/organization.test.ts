@@ -59,6 +59,7 @@ describe('organizationsMentioned', () => {
     ['대통령, 쿠팡 사태 계기로 징벌적 손해배상 강화 지시', ['coupang']],
     ['The market reacted', []],
     ['KT and SKT outages', ['sk-telecom', 'kt']],
+    ['SKT는 유심 정보 유출을 확인했다', ['sk-telecom']],
   ])('%s', (text, keys) => {
     expect(organizationsMentioned(text).sort()).toEqual([...keys].sort());
   });

@@ -1,3 +1,6 @@
+import { feedParserFor } from '../../functions/sources/adapters/feed.ts';
+import type { Source } from '../../functions/sources/types.ts';
+
 /** Builds an RSS 2.0 feed from items, for tests that need many or hostile items. */
 export function rssFeed(
   items: { title: string; link?: string; guid?: string; description?: string; pubDate?: string }[],
@@ -51,4 +54,22 @@ export function eucKr(text: string): Buffer {
     }
   }
   return Buffer.from(bytes);
+}
+
+/** A test RSS source pointing at a loopback URL (no crawl delay; overrides adjust the rest). */
+export function feedSource(id: string, url: string, overrides: Partial<Source> = {}): Source {
+  return {
+    id,
+    name: id,
+    kind: 'news',
+    jurisdiction: 'global',
+    language: 'en',
+    format: 'rss',
+    url,
+    everyMinutes: 30,
+    licence: 'test',
+    crawlDelaySeconds: 0,
+    parse: feedParserFor(),
+    ...overrides,
+  };
 }

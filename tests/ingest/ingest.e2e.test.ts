@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/api/app.ts';
 import { ingestSource, ingestSources } from '../../functions/ingest/ingest.ts';
-import { feedParserFor } from '../../functions/sources/adapters/feed.ts';
 import type { Source } from '../../functions/sources/types.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { getSourceState } from '../../functions/store/source-state.ts';
-import { eucKr, rssFeed } from '../helpers/feeds.ts';
+import { eucKr, feedSource, rssFeed } from '../helpers/feeds.ts';
 import { type LoopbackServer, serveBody, startLoopbackServer } from '../helpers/http-server.ts';
 import { startTestStore } from '../helpers/store.ts';
 
@@ -28,19 +27,10 @@ let embedded: EmbeddedStore;
 let sources: Source[];
 
 function source(id: string, path: string, language = 'en'): Source {
-  return {
-    id,
-    name: id,
-    kind: 'news',
-    jurisdiction: language === 'ko' ? 'KR' : 'global',
+  return feedSource(id, `${server.url}${path}`, {
     language,
-    format: 'rss',
-    url: `${server.url}${path}`,
-    everyMinutes: 30,
-    licence: 'test',
-    crawlDelaySeconds: 0,
-    parse: feedParserFor(),
-  };
+    jurisdiction: language === 'ko' ? 'KR' : 'global',
+  });
 }
 
 beforeAll(async () => {

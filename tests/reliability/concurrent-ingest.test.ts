@@ -6,11 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../functions/core/log.ts';
 import { ingestSource } from '../../functions/ingest/ingest.ts';
 import { createPipeline } from '../../functions/ingest/pipeline.ts';
-import { feedParserFor } from '../../functions/sources/adapters/feed.ts';
-import type { Source } from '../../functions/sources/types.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { startEmbeddedStore } from '../../functions/store/embedded.ts';
-import { rssFeed } from '../helpers/feeds.ts';
+import { feedSource, rssFeed } from '../helpers/feeds.ts';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/http-server.ts';
 import { startTestStore } from '../helpers/store.ts';
 import { auditStore, readStore } from './store-audit.ts';
@@ -43,22 +41,6 @@ function storyItems(outlet: string, from: number, to: number) {
       pubDate: `Mon, ${String(1 + (index % 20)).padStart(2, '0')} Dec 2025 09:00:00 GMT`,
     };
   });
-}
-
-function feedSource(id: string, url: string): Source {
-  return {
-    id,
-    name: id,
-    kind: 'news',
-    jurisdiction: 'global',
-    language: 'en',
-    format: 'rss',
-    url,
-    everyMinutes: 30,
-    licence: 'test',
-    crawlDelaySeconds: 0,
-    parse: feedParserFor(),
-  };
 }
 
 let server: LoopbackServer;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSources } from '../../functions/ingest/ingest.ts';
-import { feedParserFor } from '../../functions/sources/adapters/feed.ts';
-import type { Source } from '../../functions/sources/types.ts';
 import { listDocuments } from '../../functions/store/documents.ts';
 import type { EmbeddedStore } from '../../functions/store/embedded.ts';
 import { getSourceState } from '../../functions/store/source-state.ts';
-import { eucKr, rssFeed } from '../helpers/feeds.ts';
+import { eucKr, feedSource, rssFeed } from '../helpers/feeds.ts';
 import { type Handler, type LoopbackServer, serveBody, startLoopbackServer } from '../helpers/http-server.ts';
 import { startTestStore } from '../helpers/store.ts';
 
@@ -204,22 +202,6 @@ const scenarios: Scenario[] = [
 
 let server: LoopbackServer;
 let embedded: EmbeddedStore;
-
-function feedSource(id: string, url: string): Source {
-  return {
-    id,
-    name: id,
-    kind: 'news',
-    jurisdiction: 'global',
-    language: 'en',
-    format: 'rss',
-    url,
-    everyMinutes: 30,
-    licence: 'test',
-    crawlDelaySeconds: 0,
-    parse: feedParserFor(),
-  };
-}
 
 beforeAll(async () => {
   server = await startLoopbackServer({ '/healthy': serveBody(rssFeed(goodItems('healthy')), XML) });

@@ -2,13 +2,13 @@ import { silentLog } from '../../../functions/core/log.ts';
 import type { Document } from '../../../functions/documents/types.ts';
 import { ingestSource } from '../../../functions/ingest/ingest.ts';
 import { createPipeline, type Pipeline } from '../../../functions/ingest/pipeline.ts';
-import { getDocuments } from '../../../functions/store/documents.ts';
+import { documentItem, getDocuments } from '../../../functions/store/documents.ts';
 import { startEmbeddedStore } from '../../../functions/store/embedded.ts';
 import { documentKeys, eventKeys } from '../../../functions/store/keys.ts';
 import { serveBody, startLoopbackServer } from '../../helpers/http-server.ts';
 import { feedSource, newsFeed } from '../corpus.ts';
 import { check, formatNumber, formatRatio, median, runCase, timed } from '../harness.ts';
-import { batchWriteItems, benchDocumentItem } from '../seed.ts';
+import { batchWriteItems } from '../seed.ts';
 import { countPartition, countRequests } from '../store-tools.ts';
 
 /** Kept modest: clustering dominates and costs tens of ms per document on dynalite (see the notes). */
@@ -81,7 +81,7 @@ runCase('ingest', async () => {
       const sample = await getDocuments(store, (await sampleIds(store, count)).slice(0, count));
       check(sample.length === count, `read back ${sample.length} documents`);
       const items = sample.map((document, index) =>
-        benchDocumentItem({ ...document, id: `bare${round}-${index}` } as Document),
+        documentItem({ ...document, id: `bare${round}-${index}` } as Document, { pending: false }),
       );
       const { ms: bareMs } = await timed(() => batchWriteItems(store, items, 4));
       const after = await countPartition(store, 'gsi1', documentKeys.byTimePartition());
