@@ -1,4 +1,5 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sleep } from '../core/concurrency.ts';
 import type { Store } from './client.ts';
 import type { KeyAttributes } from './keys.ts';
@@ -42,4 +43,24 @@ export async function batchGetItems(
     }
   }
   return items;
+}
+
+/**
+ * Puts an item unless one with its key exists. False means it was already there (a re-run or a
+ * concurrent writer stored it first): the one idempotent write every "store once" step uses.
+ */
+export async function putIfAbsent(store: Store, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../core/concurrency.ts';
 import type { Document } from '../documents/types.ts';
-import { batchGetItems } from './batch.ts';
+import { batchGetItems, putIfAbsent } from './batch.ts';
 import type { Store } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { documentKeys, ENTITY } from './keys.ts';
@@ -61,19 +60,7 @@ export async function putDocumentIfNew(
   document: Document,
   options: { pending?: boolean } = {},
 ): Promise<boolean> {
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: documentItem(document, { pending: options.pending ?? false }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return putIfAbsent(store, documentItem(document, { pending: options.pending ?? false }));
 }
 
 /** Stores the documents that are new; returns those actually written by this call. */

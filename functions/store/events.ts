@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { BreachwireError } from '../core/errors.ts';
 import type { Event, OutboxEntry } from '../events/types.ts';
 import { approximateEur } from '../money/convert.ts';
-import { batchGetItems } from './batch.ts';
+import { batchGetItems, putIfAbsent } from './batch.ts';
 import type { Store } from './client.ts';
 import { ENTITY, eventKeys, outboxKeys } from './keys.ts';
 
@@ -79,19 +79,7 @@ export async function getEvents(store: Store, ids: readonly string[]): Promise<E
 
 /** Creates an event unless one with its id exists. False means another run created it first. */
 export async function createEvent(store: Store, event: Event): Promise<boolean> {
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: eventItem(event),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return putIfAbsent(store, eventItem(event));
 }
 
 /**
@@ -232,19 +220,7 @@ function outboxItem(entry: OutboxEntry): Record<string, unknown> {
 
 /** Writes an outbox entry unless it exists (deterministic ids make this exactly-once). */
 export async function putOutboxEntry(store: Store, entry: OutboxEntry): Promise<boolean> {
-  try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: outboxItem(entry),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return putIfAbsent(store, outboxItem(entry));
 }
 
 export function outboxFromItem(item: Record<string, unknown>): OutboxEntry {

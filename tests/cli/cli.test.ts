@@ -36,27 +36,12 @@ afterAll(() => server.close());
 describe('breachwire CLI', () => {
   it('ingest --url stores the feed, and a second run stores none', async () => {
     const data = mkdtempSync(path.join(tmpdir(), 'bw-cli-'));
-    const first = await breachwire([
-      'ingest',
-      '--url',
-      `${server.url}/feed.xml`,
-      '--format',
-      'rss',
-      '--data',
-      data,
-    ]);
+    const args = ['ingest', '--url', `${server.url}/feed.xml`, '--format', 'rss', '--data', data];
+    const first = await breachwire(args);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/4 new of 4 entries/);
     expect(first.stdout).toMatch(/stored 4 new documents/);
-    const second = await breachwire([
-      'ingest',
-      '--url',
-      `${server.url}/feed.xml`,
-      '--format',
-      'rss',
-      '--data',
-      data,
-    ]);
+    const second = await breachwire(args);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/stored 0 new documents/);
   });
